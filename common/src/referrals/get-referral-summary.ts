@@ -1,0 +1,97 @@
+import { MAX_REFERRALS_PER_CODE, REFERRAL_REDEEM_WINDOW_DAYS, REFERRAL_REWARDS } from '../constants';
+import type { Db } from '../db/client';
+import type { ReferralStatus } from '../db/schema';
+import { fail, type Result } from '../errors';
+import { buildReferralLink, displayName } from './referral-link';
+import { defaultRegenerationLimiter, type RegenerationLimiter } from './regeneration-limiter';
+
+export interface GetReferralSummaryOptions {
+  db: Db;
+  userId: string;
+  /** The app's public origin, for the link. */
+  appUrl: string;
+  limiter?: RegenerationLimiter;
+}
+
+export interface ReferralListItem {
+  /** The referred user's display name: never their e-mail or id. */
+  name: string;
+  status: ReferralStatus;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export interface ReferralSummary {
+  referralCode: string;
+  referralLink: string;
+  maxReferrals: number;
+  usedReferrals: number;
+  remainingReferrals: number;
+  quota: number;
+  rewards: { referrer: number; referred: number };
+  referredBy: { name: string } | null;
+  /** Not referred yet and still inside the redeem window. */
+  canRedeem: boolean;
+  regenerationsLeftToday: number;
+  referrals: ReferralListItem[];
+}
+
+export type GetReferralSummaryResult = Result<ReferralSummary, 'unauthenticated'>;
+
+interface SummaryRow {
+  referral_code: string;
+  quota: number;
+  in_window: boolean;
+  referred_by_name: string | null;
+  referred: boolean;
+  referrals: { name: string | null; status: ReferralStatus; created_at: string; completed_at: string | null }[];
+}
+
+/** Everything the member page and `GET /api/referrals` show, for one user, in one consistent read. */
+export async function getReferralSummary(options: GetReferralSummaryOptions): Promise<GetReferralSummaryResult> {
+  const { db, userId, appUrl } = options;
+  const limiter = options.limiter ?? defaultRegenerationLimiter;
+  if (!userId) return fail('unauthenticated');
+
+  const [row] = await db.$client<SummaryRow[]>`
+    select
+      u.referral_code,
+      u.quota,
+      u.created_at >= now() - make_interval(days => ${REFERRAL_REDEEM_WINDOW_DAYS}) as in_window,
+      referrer.name as referred_by_name,
+      referrer.id is not null as referred,
+      coalesce((
+        select json_agg(json_build_object(
+            'name', friend.name, 'status', r.status,
+            'created_at', r.created_at, 'completed_at', r.completed_at
+          ) order by r.created_at desc, friend.id)
+        from referral r join "user" friend on friend.id = r.referred_id
+        where r.referrer_id = u.id
+      ), '[]'::json) as referrals
+    from "user" u
+    left join referral by_referral on by_referral.referred_id = u.id
+    left join "user" referrer on referrer.id = by_referral.referrer_id
+    where u.id = ${userId}`;
+  if (!row) return fail('unauthenticated');
+
+  const usedReferrals = row.referrals.length;
+  return {
+    ok: true,
+    referralCode: row.referral_code,
+    referralLink: buildReferralLink(appUrl, row.referral_code),
+    maxReferrals: MAX_REFERRALS_PER_CODE,
+    usedReferrals,
+    remainingReferrals: Math.max(0, MAX_REFERRALS_PER_CODE - usedReferrals),
+    quota: row.quota,
+    rewards: { ...REFERRAL_REWARDS },
+    referredBy: row.referred ? { name: displayName(row.referred_by_name) } : null,
+    canRedeem: !row.referred && row.in_window,
+    regenerationsLeftToday: limiter.remaining(userId),
+    referrals: row.referrals.map((r) => ({
+      name: displayName(r.name),
+      status: r.status,
+      createdAt: new Date(r.created_at),
+      completedAt: r.completed_at === null ? null : new Date(r.completed_at),
+    })),
+  };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_QUOTA,
+  MAX_REFERRALS_PER_CODE,
+  REFERRAL_CODE_REGENERATIONS_PER_DAY,
+  REFERRAL_REDEEM_WINDOW_DAYS,
+  REFERRAL_REWARD_REFERRED,
+  REFERRAL_REWARD_REFERRER,
+} from '../src/constants';
+import { completeOnboarding } from '../src/referrals/complete-onboarding';
+import { getReferralSummary } from '../src/referrals/get-referral-summary';
+import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
+import { createRegenerationLimiter } from '../src/referrals/regeneration-limiter';
+import { createUser, daysAgo } from '../src/testing/factories';
+import { APP_URL, useTestDb } from './helpers';
+
+const db = useTestDb();
+
+describe('getReferralSummary', () => {
+  it('describes a new user', async () => {
+    const user = await createUser(db);
+    expect(await getReferralSummary({ db, userId: user.id, appUrl: APP_URL, limiter: createRegenerationLimiter() })).toEqual({
+      ok: true,
+      referralCode: user.referralCode,
+      referralLink: `${APP_URL}/referrals/${user.referralCode}`,
+      maxReferrals: MAX_REFERRALS_PER_CODE,
+      usedReferrals: 0,
+      remainingReferrals: MAX_REFERRALS_PER_CODE,
+      quota: DEFAULT_QUOTA,
+      rewards: { referrer: REFERRAL_REWARD_REFERRER, referred: REFERRAL_REWARD_REFERRED },
+      referredBy: null,
+      canRedeem: true,
+      regenerationsLeftToday: REFERRAL_CODE_REGENERATIONS_PER_DAY,
+      referrals: [],
+    });
+  });
+
+  it('lists referrals by display name and status, newest first, and never shows their e-mails or ids', async () => {
+    const referrer = await createUser(db);
+    const early = await createUser(db, { name: 'Early Friend' });
+    const late = await createUser(db, { name: null });
+    await redeemReferralCode({ db, userId: early.id, input: referrer.referralCode });
+    await completeOnboarding({ db, userId: early.id });
+    await redeemReferralCode({ db, userId: late.id, input: referrer.referralCode });
+
+    const summary = await getReferralSummary({ db, userId: referrer.id, appUrl: APP_URL });
+    if (!summary.ok) throw new Error('expected success');
+    expect(summary).toMatchObject({
+      usedReferrals: 2,
+      remainingReferrals: MAX_REFERRALS_PER_CODE - 2,
+      quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER,
+    });
+    expect(summary.referrals).toEqual([
+      { name: 'A friend', status: 'pending', createdAt: expect.any(Date), completedAt: null },
+      { name: 'Early Friend', status: 'completed', createdAt: expect.any(Date), completedAt: expect.any(Date) },
+    ]);
+    const text = JSON.stringify(summary);
+    for (const friend of [early, late]) {
+      expect(text).not.toContain(friend.email!);
+      expect(text).not.toContain(friend.id);
+    }
+  });
+
+  it('shows who referred the user, and that they can no longer redeem', async () => {
+    const referrer = await createUser(db, { name: 'Grace' });
+    const friend = await createUser(db);
+    await redeemReferralCode({ db, userId: friend.id, input: referrer.referralCode });
+    expect(await getReferralSummary({ db, userId: friend.id, appUrl: APP_URL })).toMatchObject({
+      referredBy: { name: 'Grace' },
+      canRedeem: false,
+    });
+  });
+
+  it('says an account older than the redeem window cannot redeem', async () => {
+    const old = await createUser(db, { createdAt: daysAgo(REFERRAL_REDEEM_WINDOW_DAYS + 1) });
+    expect(await getReferralSummary({ db, userId: old.id, appUrl: APP_URL })).toMatchObject({ canRedeem: false });
+  });
+
+  it('answers unauthenticated for a missing or unknown user', async () => {
+    expect(await getReferralSummary({ db, userId: '', appUrl: APP_URL })).toMatchObject({ code: 'unauthenticated' });
+    expect(await getReferralSummary({ db, userId: 'nobody', appUrl: APP_URL })).toMatchObject({ code: 'unauthenticated' });
+  });
+});
