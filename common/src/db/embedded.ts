@@ -75,7 +75,10 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions = {}):
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
     postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message) => log(String(message).trimEnd()),
+    // PostgreSQL's own chatter only with EMBEDDED_DATABASE_VERBOSE=1; its errors always.
+    onLog: (message) => {
+      if (process.env.EMBEDDED_DATABASE_VERBOSE) log(String(message).trimEnd());
+    },
     onError: (error) => log(`[postgres] ${String(error).trimEnd()}`),
   });
 
