@@ -66,8 +66,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Referrers and enough fresh friends that every redemption of the run can succeed. */
-async function seed(sql: postgres.Sql, friends: number): Promise<string[]> {
-  const referrers = Math.ceil(friends / MAX_REFERRALS_PER_CODE);
+async function seed(sql: postgres.Sql, friendsPerRun: number): Promise<string[]> {
+  const friends = 2 * friendsPerRun;
+  const referrers = 2 * Math.ceil(friendsPerRun / MAX_REFERRALS_PER_CODE);
   await sql`
     insert into "user" (id, name, email)
     select 'referrer-' || i, 'Referrer ' || i, 'referrer-' || i || '@bench.test'
@@ -142,7 +143,8 @@ interface RunFigures {
  * referrer's lock (a link shared in a busy group chat).
  */
 async function timedRun(db: Db, codes: string[], friendsPerRun: number, workload: Workload): Promise<RunFigures> {
-  const half = codes.length / 2;
+  // The seed made two equal halves of referrers, one for each workload.
+  const half = Math.floor(codes.length / 2);
   const friendOffset = workload === 'spread' ? 0 : friendsPerRun;
   const referrerOf = (n: number) =>
     workload === 'spread' ? n % half : half + Math.floor(n / MAX_REFERRALS_PER_CODE);
@@ -206,7 +208,7 @@ async function main() {
       // Enough fresh friends per run for twice the baseline's rate: no run runs out.
       const friendsPerRun = Math.max(20_000, Math.ceil((baselineTps ?? 2000) * SECONDS * 2));
       console.log(`redemptions: seeding ${2 * friendsPerRun} friends ...`);
-      const codes = await seed(db.$client, 2 * friendsPerRun);
+      const codes = await seed(db.$client, friendsPerRun);
       // Open the pool's connections outside the measured window.
       await Promise.all(Array.from({ length: CLIENTS }, () => db.$client`select pg_sleep(0.01)`));
       runs = [await timedRun(db, codes, friendsPerRun, 'spread'), await timedRun(db, codes, friendsPerRun, 'hot')];

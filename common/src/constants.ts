@@ -34,10 +34,13 @@ export const REFERRAL_LINK_PATH = '/referrals';
 export const ANONYMOUS_DISPLAY_NAME = 'A friend';
 
 /**
- * How many times one redemption or completion is tried again after PostgreSQL
- * reports a serialization failure (40001) or a deadlock (40P01).
+ * How many times in all one redemption or completion is tried when PostgreSQL
+ * aborts it with a serialization failure (40001) or a deadlock (40P01).
  */
 export const TRANSACTION_RETRY_ATTEMPTS = 5;
+
+/** Longest a query may run (and so wait for a lock) before PostgreSQL cancels it. */
+export const DATABASE_STATEMENT_TIMEOUT_MS = 15_000;
 
 /** Users whose regeneration counter one process keeps at most (lru-cache `max`). */
 export const REGENERATION_COUNTER_MAX_USERS = 100_000;

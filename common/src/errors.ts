@@ -47,7 +47,7 @@ export const ERROR_MESSAGES = {
   referral_loop: 'You cannot use the code of someone you referred.',
   not_eligible: 'Referral codes can only be used by new accounts.',
   rate_limited: 'Too many attempts. Please try again later.',
-  internal: 'Something went wrong on our side. Nothing was changed; please try again.',
+  internal: 'Something went wrong on our side. Please try again.',
 } as const satisfies Record<ErrorCode, string>;
 
 export interface Failure<C extends ErrorCode = ErrorCode> {

@@ -11,7 +11,7 @@ describe('completeOnboarding', () => {
   it('stamps onboarded_at for a user who was not referred, and grants nothing', async () => {
     const user = await createUser(db);
     const result = await completeOnboarding({ db, userId: user.id });
-    expect(result).toMatchObject({ ok: true, quota: DEFAULT_QUOTA, referral: null });
+    expect(result).toMatchObject({ ok: true, quota: DEFAULT_QUOTA, referral: null, onboardedAt: expect.any(Date) });
     expect((await getUser(db, user.id)).onboardedAt).toBeInstanceOf(Date);
   });
 

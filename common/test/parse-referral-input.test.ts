@@ -14,6 +14,9 @@ describe('parseReferralInput', () => {
     ['a ?referral_code= link', `https://app.example.com/signin?referral_code=${CODE}`],
     ['a ?referral_code= link in upper case', `HTTPS://APP.EXAMPLE.COM/SIGNIN?REFERRAL_CODE=${CODE.toUpperCase()}`],
     ['a percent-encoded code in a link', `https://app.example.com/referrals/${encodeURIComponent(CODE).replace('-', '%2D')}`],
+    ['a percent-encoded upper-case code', `https://app.example.com/referrals/${CODE.toUpperCase().replace('-', '%2d')}`],
+    ['an upper-case path', `https://app.example.com/REFERRALS/${CODE.toUpperCase()}`],
+    ['a link whose path has the code and whose query has junk', `https://app.example.com/referrals/${CODE}?referral_code=`],
   ])('accepts %s', (_label, input) => {
     expect(parseReferralInput(input)).toEqual({ ok: true, referralCode: CODE });
   });

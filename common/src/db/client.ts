@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { DATABASE_STATEMENT_TIMEOUT_MS } from '../constants';
 import * as schema from './schema';
 
 export type Db = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
@@ -14,8 +15,12 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   const client = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    // Timestamps are compared and shown as instants; keep the session in UTC.
-    connection: { TimeZone: 'UTC' },
+    connection: {
+      // Timestamps are compared and shown as instants; keep the session in UTC.
+      TimeZone: 'UTC',
+      // A stuck lock holder cannot tie up the whole pool forever.
+      statement_timeout: DATABASE_STATEMENT_TIMEOUT_MS,
+    },
   });
   return drizzle(client, { schema });
 }

@@ -37,16 +37,30 @@ function urlFor(port: number): string {
   return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
 }
 
-async function answers(url: string): Promise<boolean> {
+/** The data folder of the PostgreSQL answering at `url`, or null when nothing answers. */
+async function runningDataDir(url: string): Promise<string | null> {
   const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
   try {
-    await probe`select 1`;
-    return true;
+    const [row] = await probe<{ dir: string }[]>`select current_setting('data_directory') as dir`;
+    return row?.dir ?? null;
   } catch {
-    return false;
+    return null;
   } finally {
     await probe.end({ timeout: 1 });
   }
+}
+
+/** Reuses the server at `url` if it serves `dataDir`; fails clearly if another one holds the port. */
+async function joinRunning(url: string, dataDir: string, port: number): Promise<EmbeddedDatabase | null> {
+  const running = await runningDataDir(url);
+  if (running === null) return null;
+  if (path.resolve(running) !== path.resolve(dataDir)) {
+    throw new Error(
+      `Port ${port} is taken by a PostgreSQL serving ${running}, not ${dataDir}. ` +
+        'Set EMBEDDED_DATABASE_PORT to a free port, or DATABASE_URL to use that server.',
+    );
+  }
+  return { url, owned: false, stop: async () => {} };
 }
 
 /**
@@ -60,9 +74,10 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions = {}):
   const url = urlFor(port);
   const log = options.log ?? (() => {});
 
-  if (await answers(url)) {
+  const running = await joinRunning(url, dataDir, port);
+  if (running) {
     log(`embedded PostgreSQL already running on port ${port}; reusing it`);
-    return { url, owned: false, stop: async () => {} };
+    return running;
   }
 
   const server = new EmbeddedPostgres({
@@ -90,7 +105,8 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions = {}):
     await server.start();
   } catch (error) {
     // Another process may have started it between our probe and our start.
-    if (await answers(url)) return { url, owned: false, stop: async () => {} };
+    const joined = await joinRunning(url, dataDir, port);
+    if (joined) return joined;
     throw new Error(
       `Could not start the embedded PostgreSQL in ${dataDir} on port ${port}: ${String(error)}. ` +
         'Set DATABASE_URL to use your own PostgreSQL instead.',

@@ -34,12 +34,16 @@ export async function resolveDatabase(
  * at start; later calls return the same pool.
  */
 export function getDb(): Promise<Db> {
-  globalForDb.__referralsDb ??= (async () => {
+  const current = (globalForDb.__referralsDb ??= (async () => {
     const { url, embedded } = await resolveDatabase();
     await migrate(url);
     return { db: createDb(url), url, embedded };
-  })();
-  return globalForDb.__referralsDb.then((p) => p.db);
+  })());
+  // A database that was down at start must not stay "down" for the life of the process.
+  current.catch(() => {
+    if (globalForDb.__referralsDb === current) globalForDb.__referralsDb = undefined;
+  });
+  return current.then((p) => p.db);
 }
 
 /** Closes the process pool (and the embedded server if this process started it). */

@@ -2,7 +2,7 @@ import { REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../constants
 import type { Db } from '../db/client';
 import { fail, type Result } from '../errors';
 import { displayName } from './referral-link';
-import { pipelinedTransaction, withTransactionRetry } from './transaction';
+import { withTransactionRetry } from './transaction';
 
 export interface CompleteOnboardingOptions {
   db: Db;
@@ -14,7 +14,10 @@ export type CompleteOnboardingResult = Result<
     onboardedAt: Date;
     /** The user's quota after this call. */
     quota: number;
-    /** The referral that brought this user, if any, as it stands after this call. */
+    /**
+     * The referral that brought this user, if any. Onboarding completes a
+     * pending referral, so after this call it is always completed.
+     */
     referral: {
       status: 'completed';
       referrer: { name: string };
@@ -26,71 +29,46 @@ export type CompleteOnboardingResult = Result<
 >;
 
 interface CompletionRow {
-  onboarded_at: Date;
-  quota: number;
-  referrer_name: string | null;
-  referral_status: 'pending' | 'completed' | null;
-  reward_granted: boolean;
-  quota_after: number | null;
+  result_code: 'ok' | 'unauthenticated';
+  // Raw timestamps arrive as text: drizzle turns off postgres.js's date parsing on its client.
+  result_onboarded_at: string | null;
+  result_quota: number | null;
+  result_referred: boolean | null;
+  result_referrer_name: string | null;
+  result_reward_granted: boolean | null;
 }
 
 /**
  * Marks the user's sign-up as completed and completes the referral that
  * brought them, if it is pending: status 'completed', `completed_at` = now,
- * both rewards, in one transaction, exactly once.
- *
- * The first statement locks the user's row (and stamps `onboarded_at` the
- * first time), so it queues behind a redemption of the same user in flight;
- * the second then sees that redemption's referral. The `status = 'pending'`
- * guard on the referral row makes every call after the first change nothing.
+ * both rewards, in one transaction, exactly once. One call of the
+ * `referral_complete_onboarding` function (migration 0001): it locks the user
+ * (and their referrer), so a redemption of the same user in flight finishes
+ * first; the `status = 'pending'` guard makes every later call change nothing.
  */
 export async function completeOnboarding(options: CompleteOnboardingOptions): Promise<CompleteOnboardingResult> {
   const { db, userId } = options;
   if (!userId) return fail('unauthenticated');
 
   return withTransactionRetry(async (): Promise<CompleteOnboardingResult> => {
-    const [, completion] = await pipelinedTransaction<[unknown, CompletionRow[]]>(db.$client, (tx) => [
-      tx`
-        update "user" set onboarded_at = coalesce(onboarded_at, now())
-        where id = ${userId}
-        returning id`,
-      tx`
-        with u as (
-          select id, quota, onboarded_at from "user" where id = ${userId}
-        ), completed as (
-          update referral set status = 'completed', completed_at = now()
-          where referred_id = ${userId} and status = 'pending'
-          returning referrer_id, referred_id
-        ), rewarded as (
-          update "user"
-          set quota = "user".quota + case when "user".id = completed.referrer_id
-            then ${REFERRAL_REWARD_REFERRER}::int else ${REFERRAL_REWARD_REFERRED}::int end
-          from completed
-          where "user".id in (completed.referrer_id, completed.referred_id)
-          returning "user".id, "user".quota
-        )
-        select u.onboarded_at, u.quota,
-          referrer.name as referrer_name,
-          case when exists (select 1 from completed) then 'completed' else referral.status::text end
-            as referral_status,
-          exists (select 1 from completed) as reward_granted,
-          (select quota from rewarded where id = u.id) as quota_after
-        from u
-        left join referral on referral.referred_id = u.id
-        left join "user" referrer on referrer.id = referral.referrer_id`,
-    ]);
-
-    const row = completion[0];
-    if (!row) return fail('unauthenticated');
+    const [row] = await db.$client<CompletionRow[]>`
+      select * from referral_complete_onboarding(${userId}, ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED})`;
+    if (!row) throw new Error('referral_complete_onboarding returned no row');
+    if (row.result_code !== 'ok') return fail(row.result_code);
+    if (row.result_onboarded_at === null || row.result_quota === null) {
+      throw new Error('referral_complete_onboarding succeeded without onboarded_at or quota');
+    }
     return {
       ok: true,
-      onboardedAt: row.onboarded_at,
-      quota: row.quota_after ?? row.quota,
-      // A pending referral is always completed by this call, so it is completed or absent.
-      referral:
-        row.referral_status === null
-          ? null
-          : { status: 'completed', referrer: { name: displayName(row.referrer_name) }, rewardGranted: row.reward_granted },
+      onboardedAt: new Date(row.result_onboarded_at),
+      quota: row.result_quota,
+      referral: row.result_referred
+        ? {
+            status: 'completed',
+            referrer: { name: displayName(row.result_referrer_name) },
+            rewardGranted: row.result_reward_granted === true,
+          }
+        : null,
     };
   });
 }

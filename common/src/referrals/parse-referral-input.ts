@@ -13,6 +13,21 @@ export function isReferralCode(value: string): boolean {
   return REFERRAL_CODE_PATTERN.test(value);
 }
 
+function normalise(candidate: string): string {
+  return candidate.trim().toLowerCase();
+}
+
+function decodedPathCode(pathname: string): string | null {
+  const match = LINK_PATH_PATTERN.exec(pathname);
+  if (!match?.[1]) return null;
+  try {
+    return normalise(decodeURIComponent(match[1]));
+  } catch {
+    return null;
+  }
+}
+
+/** The code in a `/referrals/<code>` path, else in a `referral_code` query parameter (any case). */
 function codeFromLink(input: string): string | null {
   let url: URL;
   try {
@@ -21,15 +36,12 @@ function codeFromLink(input: string): string | null {
   } catch {
     return null;
   }
-  const fromQuery = url.searchParams.get(REFERRAL_CODE_QUERY_PARAM);
-  if (fromQuery !== null) return fromQuery.trim();
-  const match = LINK_PATH_PATTERN.exec(url.pathname);
-  if (!match?.[1]) return null;
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return null;
+  const fromPath = decodedPathCode(url.pathname) ?? decodedPathCode(url.pathname.toLowerCase());
+  if (fromPath !== null && isReferralCode(fromPath)) return fromPath;
+  for (const [key, value] of url.searchParams) {
+    if (key.toLowerCase() === REFERRAL_CODE_QUERY_PARAM) return normalise(value);
   }
+  return fromPath;
 }
 
 /**
@@ -40,8 +52,9 @@ function codeFromLink(input: string): string | null {
  */
 export function parseReferralInput(input: unknown): Result<{ referralCode: string }, 'invalid_code'> {
   if (typeof input !== 'string' || input.length > MAX_REFERRAL_INPUT_LENGTH) return fail('invalid_code');
-  const text = input.trim().toLowerCase();
-  const candidate = isReferralCode(text) ? text : codeFromLink(text);
+  const text = input.trim();
+  const bare = normalise(text);
+  const candidate = isReferralCode(bare) ? bare : codeFromLink(text);
   if (candidate === null || !isReferralCode(candidate)) return fail('invalid_code');
   return { ok: true, referralCode: candidate };
 }
