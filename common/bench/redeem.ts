@@ -13,29 +13,22 @@
  * Env: BENCH_SECONDS (10), BENCH_CLIENTS (16), BENCH_SCALE (16), PGBENCH (path).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import {
   DEFAULT_QUOTA,
   MAX_REFERRALS_PER_CODE,
   REFERRAL_REWARD_REFERRED,
   REFERRAL_REWARD_REFERRER,
 } from '../src/constants';
-import { closeDb, createDb, migrate, resolveDatabase, type Db } from '../src/db/index';
+import { closeDb, createDb, createThrowawayDatabase, migrate, resolveDatabase, type Db } from '../src/db/index';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SCALE = Number(process.env.BENCH_SCALE ?? 16);
 const HISTORY_MEMBERS = 20_000;
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 function findPgbench(): string | null {
   const candidates = [process.env.PGBENCH, 'pgbench', '/usr/lib/postgresql/15/bin/pgbench'].filter(
@@ -187,13 +180,11 @@ async function timedRun(db: Db, codes: string[], friendsPerRun: number, workload
 
 async function main() {
   const { url: serverUrl, embedded } = await resolveDatabase();
-  const database = `referrals_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${database}"`);
-  const url = withDatabase(serverUrl, database);
+  const database = await createThrowawayDatabase(serverUrl, 'referrals_bench');
+  const url = database.url;
   try {
     console.log(
-      `PostgreSQL ${new URL(serverUrl).host} (${embedded ? 'embedded' : 'DATABASE_URL'}), database ${database}; ` +
+      `PostgreSQL ${new URL(serverUrl).host} (${embedded ? 'embedded' : 'DATABASE_URL'}), database ${new URL(url).pathname.slice(1)}; ` +
         `${cpus().length} cores, node ${process.version}\n`,
     );
     const pgbench = findPgbench();
@@ -234,8 +225,7 @@ async function main() {
     );
     if (!invariantsOk || runs.some((r) => Object.keys(r.failures).length > 0)) process.exitCode = 1;
   } finally {
-    await admin.unsafe(`drop database if exists "${database}" with (force)`);
-    await admin.end({ timeout: 5 });
+    await database.drop();
     await embedded?.stop();
   }
 }

@@ -1,7 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { ephemeralDataDir, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/index';
+import {
+  createThrowawayDatabase,
+  ephemeralDataDir,
+  migrate,
+  startEmbeddedPostgres,
+  type EmbeddedDatabase,
+  type ThrowawayDatabase,
+} from '../src/db/index';
 import { freePort } from './ports';
 
 declare module 'vitest' {
@@ -10,12 +15,12 @@ declare module 'vitest' {
   }
 }
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
+/**
+ * Uses DATABASE_URL, or starts a throwaway embedded PostgreSQL when it is
+ * unset. Either way the run gets a fresh database, migrated from scratch and
+ * dropped afterwards (or the given database itself when the role may not
+ * create one).
+ */
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedDatabase | null = null;
   let serverUrl = process.env.DATABASE_URL?.trim();
@@ -27,26 +32,18 @@ export default async function setup(project: TestProject) {
     console.log(`[tests] embedded PostgreSQL (${new URL(serverUrl).host})`);
   }
 
-  // A fresh database per run: migrations are applied from scratch, and no
-  // leftover rows of another run are seen. Falls back to the given database
-  // when the role may not create one.
-  const database = `referrals_test_${randomBytes(5).toString('hex')}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  let url = serverUrl;
-  let created = false;
+  let database: ThrowawayDatabase | null = null;
   try {
-    await admin.unsafe(`create database "${database}"`);
-    url = withDatabase(serverUrl, database);
-    created = true;
+    database = await createThrowawayDatabase(serverUrl, 'referrals_test');
   } catch (error) {
     console.warn(`[tests] could not create a database (${String(error)}); using the given one`);
   }
+  const url = database?.url ?? serverUrl;
   await migrate(url);
   project.provide('databaseUrl', url);
 
   return async () => {
-    if (created) await admin.unsafe(`drop database if exists "${database}" with (force)`);
-    await admin.end({ timeout: 5 });
+    await database?.drop();
     await embedded?.stop();
   };
 }
