@@ -1,30 +1,71 @@
-// `pnpm dev`: the database part of the dev stack. With DATABASE_URL unset it
-// starts the embedded PostgreSQL (data in .data/postgres, reused on the next
-// start), applies the migrations, and keeps it running until Ctrl-C, when it
-// stops it cleanly. Processes started later without DATABASE_URL join it.
+// `pnpm dev`: the whole stack for local work.
+//  1. The database: DATABASE_URL, or the embedded PostgreSQL (data in
+//     .data/postgres, reused on the next start), migrated.
+//  2. The servers (web, and backend once it exists), each given DATABASE_URL,
+//     so every process shares the one database.
+// Ctrl-C stops the servers, then the embedded PostgreSQL, cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { migrate, resolveDatabase } from '../src/db/index';
 
-const log = (line: string) => console.log(`[db] ${line}`);
+const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../..');
+const log = (line: string) => console.log(`[dev] ${line}`);
+
 const { url, embedded } = await resolveDatabase(log);
 await migrate(url);
-log('migrations applied');
-log(`ready: ${url.replace(/:[^:@/]*@/, ':***@')}`);
+log('database ready, migrations applied');
 
-if (!embedded?.owned) {
-  log(embedded ? 'another process runs the embedded database; nothing more to do' : 'using DATABASE_URL');
-  process.exit(0);
-}
+// DEV_SERVERS picks which servers to run (comma-separated; empty for the database alone).
+const wanted = (process.env.DEV_SERVERS ?? 'web,backend').split(',').map((s) => s.trim());
+const servers = [{ name: 'web', dir: 'web' }, { name: 'backend', dir: 'backend' }].filter(
+  (s) => wanted.includes(s.name) && existsSync(path.join(root, s.dir, 'package.json')),
+);
+const children: ChildProcess[] = servers.map(({ name, dir }) => {
+  const child = spawn('pnpm', ['--dir', dir, 'dev'], {
+    cwd: root,
+    env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env, DATABASE_URL: url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk: Buffer) =>
+    String(chunk)
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => `[${name}] ${line}`)
+      .join('\n');
+  child.stdout?.on('data', (chunk: Buffer) => console.log(prefix(chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => console.error(prefix(chunk)));
+  child.on('exit', (code, signal) => {
+    log(`${name} exited (${signal ?? code})`);
+    if (!stopping) void stop(`${name} exited`);
+  });
+  return child;
+});
+if (servers.some((s) => s.name === 'web')) log('open http://localhost:3000 and sign in with any e-mail (dev-login)');
 
 let stopping = false;
-async function stop(signal: string) {
+async function stop(reason: string) {
   if (stopping) return;
   stopping = true;
-  log(`${signal}: stopping the embedded PostgreSQL`);
-  await embedded?.stop();
+  log(`${reason}: stopping`);
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  if (embedded?.owned) {
+    log('stopping the embedded PostgreSQL');
+    await embedded.stop();
+  }
   log('stopped');
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
-// Keep the process (and so the database) alive until a signal arrives.
+// Keep running (and the database up) until a signal arrives.
 setInterval(() => {}, 1 << 30);

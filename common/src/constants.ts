@@ -50,3 +50,18 @@ export const REFERRAL_REWARDS = Object.freeze({
   referrer: REFERRAL_REWARD_REFERRER,
   referred: REFERRAL_REWARD_REFERRED,
 });
+
+/** How long a websocket token from `GET /api/ws-token` stays valid. */
+export const WS_TOKEN_TTL_SECONDS = 60;
+
+/** How long the landing page remembers a referral code in a first-party cookie. */
+export const REFERRAL_COOKIE_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+/** The name of that cookie. */
+export const REFERRAL_COOKIE_NAME = 'referral_code';
+
+/** `GET /api/referrals/validate`: requests one client may make per window. */
+export const VALIDATE_RATE_LIMIT_REQUESTS = 20;
+
+/** The window of that limit, in seconds. */
+export const VALIDATE_RATE_LIMIT_WINDOW_SECONDS = 60;

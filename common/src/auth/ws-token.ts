@@ -1,0 +1,46 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { WS_TOKEN_TTL_SECONDS } from '../constants';
+
+/**
+ * The short-lived token that `web` gives a signed-in page (`GET /api/ws-token`)
+ * and the `backend` checks in the websocket's `init` message. Both sides share
+ * `AUTH_SECRET`. Format: base64url(JSON {sub, exp}) + "." + base64url(HMAC-SHA256).
+ */
+export interface WsTokenClaims {
+  /** The user id. */
+  sub: string;
+  /** Expiry, in seconds since the epoch. */
+  exp: number;
+}
+
+function sign(payload: string, secret: string): string {
+  return createHmac('sha256', secret).update(payload).digest('base64url');
+}
+
+export function createWsToken(options: { userId: string; secret: string; now?: Date; ttlSeconds?: number }): {
+  token: string;
+  expiresAt: Date;
+} {
+  const now = options.now ?? new Date();
+  const exp = Math.floor(now.getTime() / 1000) + (options.ttlSeconds ?? WS_TOKEN_TTL_SECONDS);
+  const payload = Buffer.from(JSON.stringify({ sub: options.userId, exp } satisfies WsTokenClaims)).toString('base64url');
+  return { token: `${payload}.${sign(payload, options.secret)}`, expiresAt: new Date(exp * 1000) };
+}
+
+/** The claims of a valid, unexpired token; null for anything else. Never throws. */
+export function verifyWsToken(token: unknown, secret: string, now: Date = new Date()): WsTokenClaims | null {
+  if (typeof token !== 'string' || token.length > 1024) return null;
+  const [payload, signature, ...rest] = token.split('.');
+  if (!payload || !signature || rest.length > 0) return null;
+  const expected = Buffer.from(sign(payload, secret));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<WsTokenClaims>;
+    if (typeof claims.sub !== 'string' || !claims.sub || typeof claims.exp !== 'number') return null;
+    if (claims.exp * 1000 <= now.getTime()) return null;
+    return { sub: claims.sub, exp: claims.exp };
+  } catch {
+    return null;
+  }
+}

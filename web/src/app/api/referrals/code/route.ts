@@ -1,0 +1,9 @@
+import { regenerateReferralCode } from '@app/common';
+import { env } from '@/env';
+import { route } from '@/server/route';
+
+/** POST /api/referrals/code: a fresh code (3 per UTC day); the old one stops working at once. */
+export const POST = route({
+  auth: 'user',
+  handle: ({ db, userId }) => regenerateReferralCode({ db, userId, appUrl: env().appUrl }),
+});

@@ -1,0 +1,57 @@
+'use server';
+
+import {
+  REFERRAL_COOKIE_NAME,
+  completeOnboarding,
+  parseReferralInput,
+  redeemReferralCode,
+  updateUserName,
+} from '@app/common';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { db } from '@/server/db';
+import { signInHref } from '@/server/links';
+import { currentUser } from '@/server/session';
+
+const signUpSchema = z.object({
+  name: z.string().trim().min(1, 'Please enter a name').max(100, 'Please use at most 100 characters'),
+  terms: z.literal('on', { message: 'Please accept the terms to continue' }),
+  referralCode: z.string().max(2048).optional(),
+});
+
+/**
+ * Finishes sign-up: saves the name, applies the invite (from the form, which
+ * the page filled from the URL or the referral cookie), completes onboarding
+ * (which grants the referral's rewards), and forgets the cookie. A code that
+ * cannot be used never blocks finishing sign-up: the welcome page explains it.
+ */
+export async function completeSignUp(formData: FormData): Promise<void> {
+  const user = await currentUser();
+  if (!user) redirect(signInHref('/onboard'));
+
+  const parsed = signUpSchema.safeParse({
+    name: formData.get('name') ?? '',
+    terms: formData.get('terms') ?? undefined,
+    referralCode: formData.get('referralCode') || undefined,
+  });
+  if (!parsed.success) {
+    const params = new URLSearchParams({ problem: parsed.error.issues[0]?.message ?? 'Please check the form' });
+    const code = formData.get('referralCode');
+    if (typeof code === 'string' && parseReferralInput(code).ok) params.set('referral_code', code);
+    redirect(`/onboard?${params}`);
+  }
+
+  const database = await db();
+  await updateUserName({ db: database, userId: user.id, name: parsed.data.name });
+  let referralError: string | null = null;
+  if (parsed.data.referralCode) {
+    const redeemed = await redeemReferralCode({ db: database, userId: user.id, input: parsed.data.referralCode });
+    if (!redeemed.ok) referralError = redeemed.code;
+  }
+  const completed = await completeOnboarding({ db: database, userId: user.id });
+  if (!completed.ok) redirect(`/onboard?problem=${encodeURIComponent(completed.message)}`);
+
+  (await cookies()).delete(REFERRAL_COOKIE_NAME);
+  redirect(referralError ? `/onboard/welcome?referral_error=${referralError}` : '/onboard/welcome');
+}

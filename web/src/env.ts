@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/** The development secret, used only when AUTH_SECRET is unset outside production. */
+export const DEVELOPMENT_AUTH_SECRET = 'development-only-secret-do-not-use-in-production';
+
+const optional = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const schemaFor = (source: Record<string, string | undefined>) => z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    AUTH_SECRET: optional,
+    NEXTAUTH_URL: optional,
+    APP_URL: optional,
+    AUTH_DEV_LOGIN: z.enum(['true', 'false']).optional(),
+    GITHUB_ID: optional,
+    GITHUB_SECRET: optional,
+    OIDC_ISSUER: optional,
+    OIDC_CLIENT_ID: optional,
+    OIDC_CLIENT_SECRET: optional,
+    OIDC_NAME: optional,
+    NEXT_PUBLIC_BACKEND_WS_URL: optional,
+  })
+  .superRefine((env, ctx) => {
+    // `next build` runs in production mode without the runtime secrets; the server checks them at start.
+    const building = source.NEXT_PHASE === 'phase-production-build';
+    if (env.NODE_ENV === 'production' && !env.AUTH_SECRET && !building) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_SECRET'],
+        message: 'AUTH_SECRET is required in production (generate one with `openssl rand -base64 32`)',
+      });
+    }
+    if (env.AUTH_SECRET && env.AUTH_SECRET.length < 16) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'AUTH_SECRET must be at least 16 characters' });
+    }
+    for (const key of ['APP_URL', 'NEXTAUTH_URL', 'OIDC_ISSUER'] as const) {
+      const value = env[key];
+      if (value && !URL.canParse(value)) ctx.addIssue({ code: 'custom', path: [key], message: `${key} must be a URL` });
+    }
+  });
+
+export interface Env {
+  nodeEnv: 'development' | 'test' | 'production';
+  authSecret: string;
+  /** The app's public origin, e.g. https://app.example.com (no trailing slash). */
+  appUrl: string;
+  devLogin: boolean;
+  github: { clientId: string; clientSecret: string } | null;
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
+  backendWsUrl: string;
+}
+
+/**
+ * Reads and checks the web app's environment once. A missing AUTH_SECRET in
+ * production stops the server at start with a clear message, not deep in a request.
+ */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = schemaFor(source).safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`).join('\n');
+    throw new Error(`Invalid environment for the web app:\n${problems}`);
+  }
+  const e = parsed.data;
+  const appUrl = new URL(e.APP_URL ?? e.NEXTAUTH_URL ?? 'http://localhost:3000').origin;
+  return {
+    nodeEnv: e.NODE_ENV,
+    authSecret: e.AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
+    appUrl,
+    devLogin: e.NODE_ENV !== 'production' || e.AUTH_DEV_LOGIN === 'true',
+    github: e.GITHUB_ID && e.GITHUB_SECRET ? { clientId: e.GITHUB_ID, clientSecret: e.GITHUB_SECRET } : null,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME ?? 'Single sign-on' }
+        : null,
+    backendWsUrl: e.NEXT_PUBLIC_BACKEND_WS_URL ?? 'ws://localhost:4000/ws',
+  };
+}
+
+let cached: Env | undefined;
+
+/** The environment of this process, checked on first use (the server checks it at start). */
+export function env(): Env {
+  if (!cached) {
+    cached = loadEnv();
+    // next-auth v4 reads its own variable for the canonical URL; one setting (APP_URL) drives both.
+    process.env.NEXTAUTH_URL ??= cached.appUrl;
+  }
+  return cached;
+}

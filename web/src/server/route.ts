@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ERROR_MESSAGES,
+  HTTP_STATUS_BY_ERROR_CODE,
+  fail,
+  type ErrorCode,
+  type Failure,
+  type Result,
+} from '@app/common';
+import type { Db } from '@app/common/db';
+import { NextResponse, type NextRequest } from 'next/server';
+import type { z } from 'zod';
+import { env } from '@/env';
+import { db } from '@/server/db';
+import { userIdFromRequest } from '@/server/session';
+
+/** Largest JSON body any route accepts. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+interface HandlerContext<Q, B, U> {
+  request: NextRequest;
+  userId: U;
+  query: Q;
+  body: B;
+  db: Db;
+}
+
+interface RouteConfig<Q, B, A extends 'user' | 'public'> {
+  /** 'user': a next-auth session is required (401 otherwise). */
+  auth: A;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Returns a failure (e.g. rate_limited) to refuse the request before any work. */
+  guard?: (request: NextRequest) => Failure | null;
+  handle: (context: HandlerContext<Q, B, A extends 'user' ? string : null>) => Promise<Result<object, ErrorCode>>;
+}
+
+export function errorResponse(failure: Failure, requestId?: string): NextResponse {
+  const error: Record<string, unknown> = { code: failure.code, message: failure.message };
+  const headers = new Headers({ 'cache-control': 'no-store' });
+  if (failure.code === 'rate_limited' && failure.retryAfterSeconds !== undefined) {
+    error.retryAfterSeconds = failure.retryAfterSeconds;
+    headers.set('retry-after', String(failure.retryAfterSeconds));
+  }
+  if (requestId) {
+    error.requestId = requestId;
+    headers.set('x-request-id', requestId);
+  }
+  return NextResponse.json({ error }, { status: HTTP_STATUS_BY_ERROR_CODE[failure.code], headers });
+}
+
+function invalidInput(issues: z.core.$ZodIssue[] | string): Failure<'invalid_input'> {
+  const detail =
+    typeof issues === 'string'
+      ? issues
+      : issues
+          .slice(0, 3)
+          .map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`)
+          .join('; ');
+  return fail('invalid_input', { message: `${ERROR_MESSAGES.invalid_input} ${detail}`.trim() });
+}
+
+/** Same-origin check for state-changing requests (DESIGN.md §6): a present, foreign Origin is refused. */
+function crossOrigin(request: NextRequest): boolean {
+  const origin = request.headers.get('origin');
+  if (origin !== null) return origin !== env().appUrl;
+  // Browsers that send no Origin still say where a request came from.
+  return request.headers.get('sec-fetch-site') === 'cross-site';
+}
+
+async function readJson(request: NextRequest): Promise<{ ok: true; value: unknown } | { ok: false; failure: Failure }> {
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return { ok: false, failure: invalidInput('The body is too large.') };
+  if (text.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, failure: invalidInput('The body is not valid JSON.') };
+  }
+}
+
+/**
+ * The one wrapper of every API route: rejects cross-origin state changes
+ * (403), authenticates (401), parses query and body with zod (400
+ * invalid_input), calls the handler (which calls the domain), and maps its
+ * typed result to the status and body of DESIGN.md §5. Anything unexpected is
+ * logged with a request id and answered `internal`, without details.
+ */
+export function route<Q = undefined, B = undefined, A extends 'user' | 'public' = 'user'>(config: RouteConfig<Q, B, A>) {
+  return async (request: NextRequest): Promise<NextResponse> => {
+    const requestId = randomUUID();
+    try {
+      if (STATE_CHANGING.has(request.method) && crossOrigin(request)) {
+        return errorResponse(fail('forbidden', { message: 'Cross-origin requests are not allowed.' }));
+      }
+      const refused = config.guard?.(request);
+      if (refused) return errorResponse(refused);
+
+      let userId: string | null = null;
+      if (config.auth === 'user') {
+        userId = await userIdFromRequest(request);
+        if (!userId) return errorResponse(fail('unauthenticated'));
+      }
+
+      let query = undefined as Q;
+      if (config.query) {
+        const parsed = config.query.safeParse(Object.fromEntries(request.nextUrl.searchParams));
+        if (!parsed.success) return errorResponse(invalidInput(parsed.error.issues));
+        query = parsed.data;
+      }
+      let body = undefined as B;
+      if (config.body) {
+        const json = await readJson(request);
+        if (!json.ok) return errorResponse(json.failure);
+        const parsed = config.body.safeParse(json.value);
+        if (!parsed.success) return errorResponse(invalidInput(parsed.error.issues));
+        body = parsed.data;
+      }
+
+      const result = await config.handle({
+        request,
+        userId: userId as A extends 'user' ? string : null,
+        query,
+        body,
+        db: await db(),
+      });
+      if (!result.ok) return errorResponse(result, result.code === 'internal' ? requestId : undefined);
+      const { ok: _ok, ...data } = result;
+      return NextResponse.json(data, { headers: { 'cache-control': 'no-store' } });
+    } catch (error) {
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          requestId,
+          method: request.method,
+          path: request.nextUrl.pathname,
+          error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+        }),
+      );
+      return errorResponse(fail('internal'), requestId);
+    }
+  };
+}
