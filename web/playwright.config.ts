@@ -1,0 +1,35 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// The server is started by e2e/run.ts (production build, throwaway database),
+// which passes its address here. Where Playwright cannot download a browser
+// (CI), CHROMIUM_PATH points at the system's Chromium.
+const chromiumPath = process.env.CHROMIUM_PATH;
+
+export default defineConfig({
+  testDir: './e2e',
+  testMatch: '**/*.spec.ts',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: process.env.E2E_BASE_URL ?? 'http://localhost:3100',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: chromiumPath || undefined,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+});
