@@ -25,6 +25,9 @@ test('a friend follows a referral link, signs in, finishes onboarding, and both 
   await expect(friend.getByTestId('quota')).toHaveText('1500');
   await expect(friend.getByText(`Thanks to ${referrer.who.name}`)).toBeVisible();
   await screenshots(friend, 'welcome');
+  await friend.getByRole('link', { name: 'Go to your referrals' }).click();
+  await expect(friend.getByTestId('quota')).toHaveText('1500');
+  await expect(friend.getByText(`You were invited by ${referrer.who.name}`)).toBeVisible();
 
   await referrer.page.reload();
   await expect(referrer.page.getByTestId('quota')).toHaveText('1500');
@@ -116,6 +119,47 @@ test('the member page: copy, QR, regenerate with confirmation, and entering a co
 
   await member.context.close();
   await friend.context.close();
+});
+
+test('a member enters a code by hand; unknown and exhausted codes are explained', async ({ browser }) => {
+  const owner = await newMember(browser, 'Donald');
+  const code = await owner.page.getByTestId('referral-code').innerText();
+  const member = await newMember(browser, 'Niklaus');
+  const input = member.page.getByLabel("Enter a friend's code or paste their link");
+
+  await input.fill('ref-00000000-0000-4000-8000-000000000000');
+  await member.page.getByRole('button', { name: 'Apply invite' }).click();
+  await expect(member.page.locator('.notice.bad')).toContainText('No one has this referral code');
+
+  await input.fill('not a code at all');
+  await member.page.getByRole('button', { name: 'Apply invite' }).click();
+  await expect(member.page.locator('.notice.bad')).toHaveText('That is not a referral code or referral link.');
+
+  // Typed by hand, the way people do: upper case and stray spaces.
+  await input.fill(` ${code.toUpperCase()} `);
+  await member.page.getByRole('button', { name: 'Apply invite' }).click();
+  await expect(member.page.getByText('Invite applied: you and your friend both got your bonus.')).toBeVisible();
+  await expect(member.page.getByTestId('quota')).toHaveText('1500');
+  await member.context.close();
+
+  // Fill the owner's remaining places, then one more member tries the code.
+  for (let i = 0; i < 4; i++) {
+    const friend = await newMember(browser, `Friend${i}`);
+    await friend.page.getByLabel("Enter a friend's code or paste their link").fill(code);
+    await friend.page.getByRole('button', { name: 'Apply invite' }).click();
+    await expect(friend.page.getByText('Invite applied')).toBeVisible();
+    await friend.context.close();
+  }
+  await owner.page.reload();
+  await expect(owner.page.getByTestId('used-referrals')).toContainText('5');
+  const late = await newMember(browser, 'Late');
+  await late.page.getByLabel("Enter a friend's code or paste their link").fill(code);
+  await late.page.getByRole('button', { name: 'Apply invite' }).click();
+  await expect(late.page.locator('.notice.bad')).toHaveText('This referral code has been used the maximum number of times.');
+  await late.page.goto(`/referrals/${code}`);
+  await expect(late.page.getByRole('heading', { name: 'This invite has been used up' })).toBeVisible();
+  await late.context.close();
+  await owner.context.close();
 });
 
 test('unknown and malformed codes get a friendly page, not an error', async ({ page }) => {
