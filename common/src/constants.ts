@@ -65,3 +65,9 @@ export const VALIDATE_RATE_LIMIT_REQUESTS = 20;
 
 /** The window of that limit, in seconds. */
 export const VALIDATE_RATE_LIMIT_WINDOW_SECONDS = 60;
+
+/**
+ * `GET /api/referrals/validate`: requests all clients together may make per
+ * window, per process: a ceiling for when client addresses cannot be trusted.
+ */
+export const VALIDATE_RATE_LIMIT_GLOBAL_REQUESTS = 600;

@@ -13,6 +13,7 @@ const schemaFor = (source: Record<string, string | undefined>) => z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     AUTH_SECRET: optional,
+    NEXTAUTH_SECRET: optional,
     NEXTAUTH_URL: optional,
     APP_URL: optional,
     AUTH_DEV_LOGIN: z.enum(['true', 'false']).optional(),
@@ -27,7 +28,7 @@ const schemaFor = (source: Record<string, string | undefined>) => z
   .superRefine((env, ctx) => {
     // `next build` runs in production mode without the runtime secrets; the server checks them at start.
     const building = source.NEXT_PHASE === 'phase-production-build';
-    if (env.NODE_ENV === 'production' && !env.AUTH_SECRET && !building) {
+    if (env.NODE_ENV === 'production' && !(env.AUTH_SECRET ?? env.NEXTAUTH_SECRET) && !building) {
       ctx.addIssue({
         code: 'custom',
         path: ['AUTH_SECRET'],
@@ -44,6 +45,8 @@ const schemaFor = (source: Record<string, string | undefined>) => z
   });
 
 export interface Env {
+  /** Settings that look like a mistake but do not stop the server (logged at start). */
+  warnings: string[];
   nodeEnv: 'development' | 'test' | 'production';
   authSecret: string;
   /** The app's public origin, e.g. https://app.example.com (no trailing slash). */
@@ -65,17 +68,34 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Invalid environment for the web app:\n${problems}`);
   }
   const e = parsed.data;
+  const warnings: string[] = [];
+  const partial = (name: string, keys: string[]) => {
+    const set = keys.filter((k) => source[k]?.trim());
+    if (set.length > 0 && set.length < keys.length) {
+      warnings.push(`${name} sign-in is off: ${keys.filter((k) => !set.includes(k)).join(', ')} not set`);
+    }
+  };
+  partial('GitHub', ['GITHUB_ID', 'GITHUB_SECRET']);
+  partial('OIDC', ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']);
+  const devLogin = e.AUTH_DEV_LOGIN === undefined ? e.NODE_ENV !== 'production' : e.AUTH_DEV_LOGIN === 'true';
+  const github = e.GITHUB_ID && e.GITHUB_SECRET ? { clientId: e.GITHUB_ID, clientSecret: e.GITHUB_SECRET } : null;
+  const oidc =
+    e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+      ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME ?? 'Single sign-on' }
+      : null;
+  if (!github && !oidc && !devLogin) warnings.push('no sign-in provider is configured: nobody can sign in');
+  if (devLogin && e.NODE_ENV === 'production') {
+    warnings.push('AUTH_DEV_LOGIN=true: anyone can sign in as any e-mail address. Never do this in public.');
+  }
   const appUrl = new URL(e.APP_URL ?? e.NEXTAUTH_URL ?? 'http://localhost:3000').origin;
   return {
     nodeEnv: e.NODE_ENV,
-    authSecret: e.AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
+    warnings,
+    authSecret: e.AUTH_SECRET ?? e.NEXTAUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
     appUrl,
-    devLogin: e.NODE_ENV !== 'production' || e.AUTH_DEV_LOGIN === 'true',
-    github: e.GITHUB_ID && e.GITHUB_SECRET ? { clientId: e.GITHUB_ID, clientSecret: e.GITHUB_SECRET } : null,
-    oidc:
-      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
-        ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME ?? 'Single sign-on' }
-        : null,
+    devLogin,
+    github,
+    oidc,
     backendWsUrl: e.NEXT_PUBLIC_BACKEND_WS_URL ?? 'ws://localhost:4000/ws',
   };
 }

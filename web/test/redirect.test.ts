@@ -47,7 +47,7 @@ describe('the sign-in redirect callback', () => {
     expect(resolveRedirect(url, BASE)).toBe(`${BASE}/onboard?referral_code=${CODE}`);
   });
 
-  it('drops a malformed referral code instead of carrying it', () => {
+  it('does not treat a malformed referral code as a referral (no rewrite to /onboard with it)', () => {
     expect(resolveRedirect('/onboard?referral_code=ref-nope', BASE)).toBe(`${BASE}/onboard?referral_code=ref-nope`);
     expect(referralCodeIn(new URL('/onboard?referral_code=ref-nope', BASE))).toBeNull();
     expect(referralCodeIn(new URL('/referrals/not-a-code', BASE))).toBeNull();

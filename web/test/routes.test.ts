@@ -303,3 +303,19 @@ describe('the route wrapper', () => {
     expect(body).toEqual({ error: { code: 'internal', message: 'busy', requestId: expect.any(String) } });
   });
 });
+
+describe('limits that protect the server', () => {
+  it('refuses a body over 16 KiB from its Content-Length, before reading it', async () => {
+    const user = await createUser(db);
+    const req = await request('/api/referrals', {
+      method: 'POST',
+      user,
+      rawBody: JSON.stringify({ referralCode: 'x'.repeat(17 * 1024) }),
+    });
+    expect(await json(await redeemRoute(req))).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
+  });
+
+  it('gives no websocket token to a session whose user was deleted', async () => {
+    expect((await wsTokenRoute(await request('/api/ws-token', { user: { id: 'deleted-user' } }))).status).toBe(401);
+  });
+});

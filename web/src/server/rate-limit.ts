@@ -34,8 +34,10 @@ export function createFixedWindowLimiter(options: {
 /**
  * The client's address as the nearest proxy saw it: the last entry of
  * X-Forwarded-For (a client can prepend entries, not append them), else
- * X-Real-IP. Without a proxy in front there is no trustworthy address and all
- * such clients share one bucket; docs/http-api.md says so.
+ * X-Real-IP. Next.js fills X-Forwarded-For with the socket's address only when
+ * the request has none, so without a proxy in front a client can choose its
+ * own key; the global ceiling of the validate route bounds that case, and
+ * docs/http-api.md tells operators to run behind a proxy that appends.
  */
 export function clientKey(headers: Headers): string {
   const forwarded = headers.get('x-forwarded-for');

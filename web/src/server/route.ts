@@ -70,9 +70,30 @@ function crossOrigin(request: NextRequest): boolean {
   return request.headers.get('sec-fetch-site') === 'cross-site';
 }
 
+/** The body as text, read no further than MAX_BODY_BYTES (null when it is larger). */
+async function readCapped(request: NextRequest): Promise<string | null> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return null;
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function readJson(request: NextRequest): Promise<{ ok: true; value: unknown } | { ok: false; failure: Failure }> {
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return { ok: false, failure: invalidInput('The body is too large.') };
+  const text = await readCapped(request);
+  if (text === null) return { ok: false, failure: invalidInput('The body is too large.') };
   if (text.trim() === '') return { ok: true, value: {} };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };

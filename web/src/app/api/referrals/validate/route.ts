@@ -1,4 +1,5 @@
 import {
+  VALIDATE_RATE_LIMIT_GLOBAL_REQUESTS,
   VALIDATE_RATE_LIMIT_REQUESTS,
   VALIDATE_RATE_LIMIT_WINDOW_SECONDS,
   fail,
@@ -8,9 +9,14 @@ import {
 import { clientKey, createFixedWindowLimiter } from '@/server/rate-limit';
 import { route } from '@/server/route';
 
-const limiter = createFixedWindowLimiter({
+const perClient = createFixedWindowLimiter({
   limit: VALIDATE_RATE_LIMIT_REQUESTS,
   windowSeconds: VALIDATE_RATE_LIMIT_WINDOW_SECONDS,
+});
+const allClients = createFixedWindowLimiter({
+  limit: VALIDATE_RATE_LIMIT_GLOBAL_REQUESTS,
+  windowSeconds: VALIDATE_RATE_LIMIT_WINDOW_SECONDS,
+  maxClients: 1,
 });
 
 /** GET /api/referrals/validate?code=: public; rate-limited per client so codes cannot be enumerated. */
@@ -18,7 +24,7 @@ export const GET = route({
   auth: 'public',
   query: validateReferralQuerySchema,
   guard: (request) => {
-    const retryAfterSeconds = limiter.hit(clientKey(request.headers));
+    const retryAfterSeconds = perClient.hit(clientKey(request.headers)) ?? allClients.hit('all');
     return retryAfterSeconds === null ? null : fail('rate_limited', { retryAfterSeconds });
   },
   handle: async ({ db, query }) => {
