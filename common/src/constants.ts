@@ -71,3 +71,12 @@ export const VALIDATE_RATE_LIMIT_WINDOW_SECONDS = 60;
  * window, per process: a ceiling for when client addresses cannot be trusted.
  */
 export const VALIDATE_RATE_LIMIT_GLOBAL_REQUESTS = 600;
+
+/** The PostgreSQL channel on which referral changes are announced (migration 0002). */
+export const REFERRAL_EVENTS_CHANNEL = 'referral_events';
+
+/**
+ * The secret that signs sessions and websocket tokens when AUTH_SECRET is
+ * unset outside production. It is public: never use it for a real server.
+ */
+export const DEVELOPMENT_AUTH_SECRET = 'development-only-secret-do-not-use-in-production';

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './referrals/index';
 export * from './auth/ws-token';
 export * from './users/users';
+export * from './protocol/messages';

