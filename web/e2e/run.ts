@@ -35,7 +35,27 @@ if (!process.env.CHROMIUM_PATH) {
 
 const database = await setUpTestDatabase('e2e');
 const port = await freePort();
+const backendPort = await freePort();
 const baseUrl = `http://localhost:${port}`;
+const secret = process.env.AUTH_SECRET ?? 'e2e-secret-0123456789abcdef';
+
+// The websocket backend, for the live updates of the member page.
+const backend = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  cwd: path.resolve(webDir, '../backend'),
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: database.url,
+    AUTH_SECRET: secret,
+    APP_URL: baseUrl,
+    BACKEND_PORT: String(backendPort),
+    BACKEND_HOST: '127.0.0.1',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let backendLog = '';
+backend.stdout?.on('data', (c: Buffer) => (backendLog += String(c)));
+backend.stderr?.on('data', (c: Buffer) => (backendLog += String(c)));
 const serverEnv: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: 'production',
@@ -43,8 +63,9 @@ const serverEnv: NodeJS.ProcessEnv = {
   DATABASE_URL: database.url,
   APP_URL: baseUrl,
   NEXTAUTH_URL: baseUrl,
-  AUTH_SECRET: process.env.AUTH_SECRET ?? 'e2e-secret-0123456789abcdef',
+  AUTH_SECRET: secret,
   AUTH_DEV_LOGIN: 'true',
+  NEXT_PUBLIC_BACKEND_WS_URL: `ws://localhost:${backendPort}/ws`,
   PORT: String(port),
 };
 const server = spawn(bin('next'), ['start', '--port', String(port)], { cwd: webDir, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -55,18 +76,21 @@ server.stderr?.on('data', (c: Buffer) => (serverLog += String(c)));
 let code = 1;
 try {
   await waitForServer(`${baseUrl}/api/auth/providers`, server, 60);
+  await waitForServer(`http://127.0.0.1:${backendPort}/healthz`, backend, 60);
   const runner = spawn(bin('playwright'), ['test', ...process.argv.slice(2)], {
     cwd: webDir,
-    env: { ...process.env, E2E_BASE_URL: baseUrl, DATABASE_URL: database.url },
+    env: { ...process.env, E2E_BASE_URL: baseUrl, E2E_BACKEND_PORT: String(backendPort), DATABASE_URL: database.url },
     stdio: 'inherit',
   });
   code = await new Promise<number>((resolve) => runner.on('exit', (c) => resolve(c ?? 1)));
 } catch (error) {
   console.error(String(error));
 } finally {
-  if (code !== 0) console.error(`--- web server log ---\n${serverLog.slice(-5000)}`);
-  server.kill('SIGTERM');
-  await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+  if (code !== 0) console.error(`--- web server log ---\n${serverLog.slice(-5000)}\n--- backend log ---\n${backendLog.slice(-3000)}`);
+  for (const child of [server, backend]) {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+  }
   await database.teardown();
 }
 process.exit(code);

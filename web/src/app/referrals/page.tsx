@@ -10,6 +10,7 @@ import { redirect } from 'next/navigation';
 import QRCode from 'qrcode';
 import { ConfirmSubmit } from '@/components/confirm-submit';
 import { CopyButton } from '@/components/copy-button';
+import { LiveUpdates } from '@/components/live-updates';
 import { ShareButton } from '@/components/share-button';
 import { env } from '@/env';
 import { db } from '@/server/db';
@@ -86,6 +87,7 @@ export default async function ReferralsPage({ searchParams }: { searchParams: Se
   return (
     <>
       <h1>Your referrals</h1>
+      <LiveUpdates />
       {notice && <p className="notice ok" role="status">{notice}</p>}
       {error && (
         <p className="notice bad" role="alert">
