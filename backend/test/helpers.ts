@@ -17,6 +17,16 @@ export function useTestDb(): Db {
   return db;
 }
 
+const started: RunningBackend[] = [];
+// Every backend a test file started is stopped when the file ends, and if the
+// test process dies, killed with it: no server outlives its tests.
+afterAll(async () => {
+  await Promise.all(started.map((b) => b.stop()));
+});
+process.on('exit', () => {
+  for (const b of started) if (b.process.exitCode === null) b.process.kill('SIGKILL');
+});
+
 export interface RunningBackend {
   port: number;
   url: string;
@@ -59,11 +69,15 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ru
     process: child,
     logs: () => logs,
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        exited.finally(() => clearTimeout(killer));
+      }
       return exited;
     },
   };
-  afterAll(() => running.stop());
+  started.push(running);
   return running;
 }
 
