@@ -53,6 +53,23 @@ describe('actions', () => {
     for (const c of [client, referrerClient, oldClient]) c.close();
   });
 
+  it('referral/redeem answers invalid_code, code_not_found and code_exhausted', async () => {
+    const owner = await createUser(db);
+    for (let i = 0; i < 5; i++) {
+      const friend = await createUser(db);
+      const c = await TestClient.signedIn(backend.url, friend.id);
+      expect(await act(c, { type: 'referral/redeem', code: `https://app.example.com/referrals/${owner.referralCode}` })).toMatchObject({ type: 'ack' });
+      c.close();
+    }
+    const user = await createUser(db);
+    const client = await TestClient.signedIn(backend.url, user.id);
+    expect(await act(client, { type: 'referral/redeem', code: 'nope' })).toMatchObject({ error: { code: 'invalid_code' } });
+    expect(await act(client, { type: 'referral/redeem', code: UNKNOWN_CODE })).toMatchObject({ error: { code: 'code_not_found' } });
+    expect(await act(client, { type: 'referral/redeem', code: owner.referralCode })).toMatchObject({ error: { code: 'code_exhausted' } });
+    expect(await act(client, { type: 'referral-code/validate', code: owner.referralCode })).toMatchObject({ error: { code: 'code_exhausted' } });
+    client.close();
+  });
+
   it('referral-code/generate answers ack 3 times a day, then rate_limited with retryAfterSeconds', async () => {
     const user = await createUser(db);
     const client = await TestClient.signedIn(backend.url, user.id);
