@@ -72,7 +72,7 @@ export const VALIDATE_RATE_LIMIT_WINDOW_SECONDS = 60;
  */
 export const VALIDATE_RATE_LIMIT_GLOBAL_REQUESTS = 600;
 
-/** The PostgreSQL channel on which referral changes are announced (migration 0002). */
+/** The PostgreSQL channel on which referral changes are announced (migration 0001). */
 export const REFERRAL_EVENTS_CHANNEL = 'referral_events';
 
 /**

@@ -1,14 +1,2 @@
-import { setUpTestDatabase } from '@app/common/testing/database';
-import type { TestProject } from 'vitest/node';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-  }
-}
-
-export default async function setup(project: TestProject) {
-  const { url, teardown } = await setUpTestDatabase('web tests');
-  project.provide('databaseUrl', url);
-  return teardown;
-}
+// A fresh, migrated database for this run (DATABASE_URL's server or an embedded one).
+export { default } from '@app/common/testing/vitest-global-setup';

@@ -47,7 +47,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
-/** What a referral change announced on REFERRAL_EVENTS_CHANNEL carries (migration 0002). */
+/** What a referral change announced on REFERRAL_EVENTS_CHANNEL carries (migration 0001). */
 export const referralEventSchema = z.object({
   referral: z.object({
     referrerId: z.string(),

@@ -1,4 +1,5 @@
--- The two referral operations that move quota, as one statement each.
+-- The two referral operations that move quota, as one statement each, and the
+-- notification every change of a referral sends.
 --
 -- A single call is one round trip and one atomic transaction, however the
 -- client sends it. Inside a VOLATILE PL/pgSQL function each statement takes a
@@ -7,6 +8,38 @@
 -- be raced. The rules' numbers are parameters, passed from
 -- common/src/constants.ts by the only callers, common/src/referrals/*.ts.
 -- To change a function, add a migration with CREATE OR REPLACE; never edit this one.
+--
+-- Live updates: every change to a referral, and so to quota, is announced on
+-- the channel 'referral_events' with pg_notify, inside the transaction that
+-- makes it. PostgreSQL delivers a notification only when its transaction
+-- commits, so a rolled-back change is never announced. Every backend process
+-- LISTENs and pushes the news to the open websockets of the two users.
+--
+-- Payload (JSON, well under the 8000-byte limit):
+--   { "referral": { "referrerId", "referredId", "referredName", "status", "createdAt", "completedAt" },
+--     "quotas": [ { "userId", "quota" }, { "userId", "quota" } ] }
+CREATE OR REPLACE FUNCTION referral_notify(p_referrer_id text, p_referred_id text) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+  SELECT pg_notify('referral_events', json_build_object(
+    'referral', json_build_object(
+      'referrerId', r.referrer_id,
+      'referredId', r.referred_id,
+      'referredName', referred.name,
+      'status', r.status,
+      'createdAt', r.created_at,
+      'completedAt', r.completed_at
+    ),
+    'quotas', json_build_array(
+      json_build_object('userId', referrer.id, 'quota', referrer.quota),
+      json_build_object('userId', referred.id, 'quota', referred.quota)
+    )
+  )::text)
+  FROM referral r
+  JOIN "user" referrer ON referrer.id = r.referrer_id
+  JOIN "user" referred ON referred.id = r.referred_id
+  WHERE r.referrer_id = p_referrer_id AND r.referred_id = p_referred_id;
+$$;
+--> statement-breakpoint
 
 -- Redeems p_code for p_user_id (DESIGN.md §4, steps 2-8). result_code is 'ok'
 -- or the error code of the first rule that fails, in the order of §4.
@@ -91,6 +124,7 @@ BEGIN
       RETURNING u.quota INTO result_quota;
   END IF;
 
+  PERFORM referral_notify(v_referrer.id, v_user.id);
   result_code := 'ok';
   RETURN NEXT;
 END;
@@ -139,6 +173,7 @@ BEGIN
     UPDATE "user" u SET quota = u.quota + p_reward_referrer WHERE u.id = v_referrer_id;
     UPDATE "user" u SET quota = u.quota + p_reward_referred WHERE u.id = p_user_id
       RETURNING u.quota INTO result_quota;
+    PERFORM referral_notify(v_referrer_id, p_user_id);
   END IF;
 
   SELECT referrer.name INTO result_referrer_name
