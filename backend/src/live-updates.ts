@@ -1,4 +1,4 @@
-import { REFERRAL_EVENTS_CHANNEL, referralEventSchema, type ReferralEvent } from '@app/common';
+import { REFERRAL_EVENTS_CHANNEL, referralEventBatchSchema, type ReferralEvent } from '@app/common';
 import type postgres from 'postgres';
 import type { Logger } from './log';
 
@@ -17,14 +17,15 @@ export async function listenForReferralEvents(
   const subscription = await sql.listen(
     REFERRAL_EVENTS_CHANNEL,
     (payload) => {
-      let event: ReferralEvent;
+      // One NOTIFY carries a JSON array of the changes announced together.
+      let events: ReferralEvent[];
       try {
-        event = referralEventSchema.parse(JSON.parse(payload));
+        events = referralEventBatchSchema.parse(JSON.parse(payload));
       } catch (error) {
         log('error', 'unreadable referral event', { error: String(error) });
         return;
       }
-      onEvent(event);
+      for (const event of events) onEvent(event);
     },
     () => log('info', 'listening for referral events', { channel: REFERRAL_EVENTS_CHANNEL }),
   );

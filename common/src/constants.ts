@@ -80,3 +80,6 @@ export const REFERRAL_EVENTS_CHANNEL = 'referral_events';
  * unset outside production. It is public: never use it for a real server.
  */
 export const DEVELOPMENT_AUTH_SECRET = 'development-only-secret-do-not-use-in-production';
+
+/** Referral changes committed within this many milliseconds share one NOTIFY. */
+export const REFERRAL_EVENTS_BATCH_MS = 5;

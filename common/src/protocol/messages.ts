@@ -61,6 +61,9 @@ export const referralEventSchema = z.object({
 });
 export type ReferralEvent = z.infer<typeof referralEventSchema>;
 
+/** One NOTIFY payload: the changes announced together, in order. */
+export const referralEventBatchSchema = z.array(referralEventSchema).max(1000);
+
 /** Websocket close codes of the protocol. */
 export const CLOSE_CODES = {
   /** Going away: the server is shutting down. */

@@ -1,6 +1,7 @@
 import { REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../constants';
 import type { Db } from '../db/client';
 import { fail, type Result } from '../errors';
+import { announceReferralChange } from './announce';
 import { displayName } from './referral-link';
 import { withTransactionRetry } from './transaction';
 
@@ -36,6 +37,7 @@ interface CompletionRow {
   result_referred: boolean | null;
   result_referrer_name: string | null;
   result_reward_granted: boolean | null;
+  result_event: unknown;
 }
 
 /**
@@ -58,6 +60,8 @@ export async function completeOnboarding(options: CompleteOnboardingOptions): Pr
     if (row.result_onboarded_at === null || row.result_quota === null) {
       throw new Error('referral_complete_onboarding succeeded without onboarded_at or quota');
     }
+    // Not awaited: the change is committed; its announcement follows with the next batch.
+    void announceReferralChange(db.$client, row.result_event);
     return {
       ok: true,
       onboardedAt: new Date(row.result_onboarded_at),

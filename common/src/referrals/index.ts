@@ -2,6 +2,7 @@ export * from './parse-referral-input';
 export * from './referral-link';
 export * from './schemas';
 export * from './transaction';
+export * from './announce';
 export * from './regeneration-limiter';
 export * from './get-referral-summary';
 export * from './validate-referral-code';

@@ -7,6 +7,7 @@ import {
 import type { Db } from '../db/client';
 import type { ReferralStatus } from '../db/schema';
 import { fail, type Result } from '../errors';
+import { announceReferralChange } from './announce';
 import { parseReferralInput } from './parse-referral-input';
 import { displayName } from './referral-link';
 import { withTransactionRetry } from './transaction';
@@ -48,6 +49,7 @@ interface RedeemRow {
   result_status: ReferralStatus | null;
   result_quota: number | null;
   result_referrer_name: string | null;
+  result_event: unknown;
 }
 
 /**
@@ -76,6 +78,8 @@ export async function redeemReferralCode(options: RedeemReferralCodeOptions): Pr
     if (row.result_status === null || row.result_quota === null) {
       throw new Error('referral_redeem succeeded without a status or quota');
     }
+    // Not awaited: the change is committed; its announcement follows with the next batch.
+    void announceReferralChange(db.$client, row.result_event);
     return {
       ok: true,
       status: row.result_status,
