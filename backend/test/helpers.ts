@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWsToken, type ServerMessage } from '@app/common';
-import { createDb, type Db } from '@app/common/db';
 import { freePort } from '@app/common/testing/database';
 import { afterAll, inject } from 'vitest';
 import WebSocket from 'ws';
@@ -11,11 +10,7 @@ export const SECRET = 'backend-tests-secret-0123456789';
 export const APP_ORIGIN = 'http://localhost:3000';
 const backendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function useTestDb(): Db {
-  const db = createDb(inject('databaseUrl'), { max: 5 });
-  afterAll(() => db.$client.end({ timeout: 5 }));
-  return db;
-}
+export { useTestDb } from '@app/common/testing/use-test-db';
 
 const started: RunningBackend[] = [];
 // Every backend a test file started is stopped when the file ends, and if the

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { startBackend, TestClient, useTestDb } from './helpers';
 
 // The test process plays `web`: it changes referrals through the domain, a third process.
-const db = useTestDb();
+const db = useTestDb(5);
 const [first, second] = await Promise.all([startBackend(), startBackend()]);
 
 describe('live updates across processes', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { APP_ORIGIN, startBackend, TestClient, tokenFor, useTestDb } from './helpers';
 
-const db = useTestDb();
+const db = useTestDb(5);
 const backend = await startBackend({ WS_RATE_LIMIT_PER_SECOND: '5', WS_RATE_LIMIT_BURST: '30', WS_RATE_LIMIT_MAX_VIOLATIONS: '20' });
 const UNKNOWN_CODE = 'ref-00000000-0000-4000-8000-000000000000';
 

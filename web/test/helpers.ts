@@ -1,15 +1,9 @@
-import { createDb, type Db } from '@app/common/db';
 import { encode } from 'next-auth/jwt';
 import { NextRequest } from 'next/server';
-import { afterAll, inject } from 'vitest';
 
 export const APP_URL = 'http://localhost:3000';
 
-export function useTestDb(): Db {
-  const db = createDb(inject('databaseUrl'), { max: 5 });
-  afterAll(() => db.$client.end({ timeout: 5 }));
-  return db;
-}
+export { useTestDb } from '@app/common/testing/use-test-db';
 
 /** A real next-auth session cookie: the JWT next-auth itself would set, signed with AUTH_SECRET. */
 export async function sessionCookie(user: { id: string; name?: string | null; email?: string | null }): Promise<string> {

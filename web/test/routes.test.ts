@@ -17,7 +17,7 @@ import { GET as wsTokenRoute } from '@/app/api/ws-token/route';
 import { route } from '@/server/route';
 import { APP_URL, json, request, useTestDb } from './helpers';
 
-const db = useTestDb();
+const db = useTestDb(5);
 const UNKNOWN_CODE = 'ref-00000000-0000-4000-8000-000000000000';
 
 /** Each validate test comes from its own client address, so the per-client limit is theirs alone. */
