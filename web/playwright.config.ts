@@ -6,7 +6,6 @@ import { defineConfig, devices } from '@playwright/test';
 const chromiumPath = process.env.CHROMIUM_PATH;
 
 export default defineConfig({
-  testDir: './e2e',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
   workers: 1,
@@ -31,5 +30,9 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  // e2e: what users do (pnpm test:e2e); security: what attackers try (pnpm test:security).
+  projects: [
+    { name: 'e2e', testDir: './e2e', use: { ...devices['Desktop Chrome'] } },
+    { name: 'security', testDir: './security', use: { ...devices['Desktop Chrome'] } },
+  ],
 });

@@ -1,4 +1,5 @@
-// `pnpm dev`: the whole stack for local work.
+// `pnpm dev`: the whole stack for local work; `pnpm start` (argument `start`):
+// the same with the production builds (`pnpm build` first).
 //  1. The database: DATABASE_URL, or the embedded PostgreSQL (data in
 //     .data/postgres, reused on the next start), migrated.
 //  2. The servers (web, and backend once it exists), each given DATABASE_URL,
@@ -10,7 +11,8 @@ import path from 'node:path';
 import { migrate, resolveDatabase } from '../src/db/index';
 
 const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../..');
-const log = (line: string) => console.log(`[dev] ${line}`);
+const mode = process.argv[2] === 'start' ? 'start' : 'dev';
+const log = (line: string) => console.log(`[${mode}] ${line}`);
 
 const { url, embedded } = await resolveDatabase(log);
 await migrate(url);
@@ -22,7 +24,7 @@ const servers = [{ name: 'web', dir: 'web' }, { name: 'backend', dir: 'backend' 
   (s) => wanted.includes(s.name) && existsSync(path.join(root, s.dir, 'package.json')),
 );
 const children: ChildProcess[] = servers.map(({ name, dir }) => {
-  const child = spawn('pnpm', ['--dir', dir, 'dev'], {
+  const child = spawn('pnpm', ['--dir', dir, mode], {
     cwd: root,
     env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env, DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +43,9 @@ const children: ChildProcess[] = servers.map(({ name, dir }) => {
   });
   return child;
 });
-if (servers.some((s) => s.name === 'web')) log('open http://localhost:3000 and sign in with any e-mail (dev-login)');
+if (servers.some((s) => s.name === 'web')) {
+  log(mode === 'dev' ? 'open http://localhost:3000 and sign in with any e-mail (dev-login)' : 'web on http://localhost:3000 (production build)');
+}
 
 let stopping = false;
 async function stop(reason: string) {

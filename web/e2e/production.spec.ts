@@ -1,29 +1,10 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { freePort } from '@app/common/testing/database';
+import { startWeb } from '@app/common/testing/processes';
 
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const next = path.join(webDir, 'node_modules', '.bin', 'next');
-
-/** Starts the production build with `env`; resolves with its exit code, or its base URL and a stop(). */
+/** Starts the production build with `env`, without waiting for it to answer. */
 async function startServer(env: Record<string, string | undefined>) {
-  const port = await freePort();
-  const child = spawn(next, ['start', '--port', String(port)], {
-    cwd: webDir,
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', APP_URL: `http://localhost:${port}`, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += String(c)));
-  child.stderr.on('data', (c: Buffer) => (output += String(c)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await exited;
-  };
-  return { base: `http://localhost:${port}`, exited, stop, output: () => output };
+  const server = await startWeb(env, { wait: false });
+  return { base: server.base, exited: server.exited, stop: () => server.stop(), output: server.output };
 }
 
 test('the production server refuses to start without AUTH_SECRET, and says why', async () => {

@@ -1,0 +1,112 @@
+// Real server processes for tests and benchmarks: the production builds of web
+// (`next start`) and backend (`node dist/index.js`), or any command, started on
+// free ports, waited for, and stopped (SIGTERM, then SIGKILL). Every process
+// started here is killed if the calling process exits first.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './database';
+
+export const WORKSPACE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const WEB_DIR = path.join(WORKSPACE_ROOT, 'web');
+export const BACKEND_DIR = path.join(WORKSPACE_ROOT, 'backend');
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** Everything the process printed so far. */
+  output: () => string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** Sends `signal` (SIGTERM), SIGKILL after `graceMs`; resolves with the exit code. */
+  stop: (signal?: NodeJS.Signals, graceMs?: number) => Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** Environment overrides; `undefined` removes a variable inherited from this process. */
+export type EnvOverrides = Record<string, string | undefined>;
+
+export function startProcess(command: string, args: string[], options: { cwd: string; env: EnvOverrides }): ServerProcess {
+  const env = Object.fromEntries(Object.entries(options.env).filter((e): e is [string, string] => e[1] !== undefined)) as NodeJS.ProcessEnv;
+  const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let output = '';
+  const keep = (c: Buffer) => {
+    output += String(c);
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
+      const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      void exited.finally(() => clearTimeout(killer));
+    }
+    return exited;
+  };
+  return { child, output: () => output, exited, stop };
+}
+
+/** Polls `url` until it answers below 500; throws if the process exits or `seconds` pass. */
+export async function waitForHttp(url: string, server: ServerProcess, seconds = 60): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (server.child.exitCode !== null) throw new Error(`${url}: the server exited with ${server.child.exitCode}\n${server.output().slice(-3000)}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${seconds} s\n${server.output().slice(-3000)}`);
+}
+
+export interface RunningServer extends ServerProcess {
+  port: number;
+  /** http://localhost:<port> (web) or http://127.0.0.1:<port> (backend). */
+  base: string;
+}
+
+function requireBuild(file: string, command: string): void {
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`${command}\` first`);
+}
+
+/** The production web server (`next start`); needs `next build` first. Waits until it answers. */
+export async function startWeb(env: EnvOverrides, options: { port?: number; wait?: boolean } = {}): Promise<RunningServer> {
+  requireBuild(path.join(WEB_DIR, '.next', 'BUILD_ID'), 'pnpm --filter @app/web build');
+  const port = options.port ?? (await freePort());
+  const base = `http://localhost:${port}`;
+  const server = startProcess(path.join(WEB_DIR, 'node_modules', '.bin', 'next'), ['start', '--port', String(port)], {
+    cwd: WEB_DIR,
+    env: { ...process.env, NODE_ENV: 'production' as string, NEXT_TELEMETRY_DISABLED: '1', APP_URL: base, NEXTAUTH_URL: base, PORT: String(port), ...env },
+  });
+  if (options.wait !== false) await waitForHttp(`${base}/api/auth/providers`, server);
+  return { ...server, port, base };
+}
+
+/** The compiled backend (`node dist/index.js`); needs `pnpm --filter @app/backend build`. Waits for /healthz. */
+export async function startBackend(env: EnvOverrides, options: { port?: number } = {}): Promise<RunningServer> {
+  requireBuild(path.join(BACKEND_DIR, 'dist', 'index.js'), 'pnpm --filter @app/backend build');
+  const port = options.port ?? (await freePort());
+  // node itself (no wrapper), so signals reach the server.
+  const server = startProcess(process.execPath, ['--enable-source-maps', 'dist/index.js'], {
+    cwd: BACKEND_DIR,
+    env: { ...process.env, NODE_ENV: 'production' as string, BACKEND_PORT: String(port), BACKEND_HOST: '127.0.0.1', ...env },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/healthz`, server);
+  return { ...server, port, base };
+}
