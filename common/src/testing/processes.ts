@@ -86,7 +86,8 @@ function requireBuild(file: string, command: string): void {
 
 /** The production web server (`next start`); needs `next build` first. Waits until it answers. */
 export async function startWeb(env: EnvOverrides, options: { port?: number; wait?: boolean } = {}): Promise<RunningServer> {
-  requireBuild(path.join(WEB_DIR, '.next', 'BUILD_ID'), 'pnpm --filter @app/web build');
+  // NEXT_DIST_DIR (next.config.ts) picks another build folder; next start reads the same variable.
+  requireBuild(path.join(WEB_DIR, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID'), 'pnpm --filter @app/web build');
   const port = options.port ?? (await freePort());
   const base = `http://localhost:${port}`;
   const server = startProcess(path.join(WEB_DIR, 'node_modules', '.bin', 'next'), ['start', '--port', String(port)], {
