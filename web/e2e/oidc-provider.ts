@@ -31,6 +31,11 @@ export async function startOidcProvider(port: number): Promise<{ issuer: string;
 <button type="submit">Continue</button></form>`);
   });
 
+  // Discovery points browsers at the sign-in page rather than straight at the code-issuing endpoint.
+  server.service.on(Events.BeforeWellKnownOpenIdConfiguration, (configuration) => {
+    Object.assign(configuration.body, { authorization_endpoint: `${server.issuer.url}/authorize` });
+  });
+
   // Who each authorization code belongs to, then the ID token's claims.
   const people = new Map<string, { email: string; name: string }>();
   server.service.on(Events.BeforeAuthorizeRedirect, (redirect, req) => {
@@ -53,5 +58,5 @@ export async function startOidcProvider(port: number): Promise<{ issuer: string;
   });
 
   await server.start(port, '127.0.0.1');
-  return { issuer: `http://127.0.0.1:${port}`, stop: () => server.stop() };
+  return { issuer: server.issuer.url!, stop: () => server.stop() };
 }
