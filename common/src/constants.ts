@@ -21,6 +21,36 @@ export const REFERRAL_CODE_REGENERATIONS_PER_DAY = 3;
 /** A user can redeem a code only within this many days of account creation. */
 export const REFERRAL_REDEEM_WINDOW_DAYS = 7;
 
+/**
+ * Fraud review (DESIGN.md §9). When a referral completes, each signal that
+ * fires adds its weight; at or above the threshold the referral is held for
+ * an operator instead of rewarded. Every signal alone holds a referral except
+ * the browser's user agent: whole families and offices share one browser
+ * build, so it only counts together with another signal.
+ */
+export const FRAUD_SCORE_THRESHOLD = 100;
+
+export const FRAUD_SIGNAL_WEIGHTS = Object.freeze({
+  /** The friend's e-mail is the referrer's (lower case, no +tag, Gmail without dots). */
+  email_match: 100,
+  /** The friend's e-mail domain is a throwaway-address service (npm disposable-email-domains). */
+  disposable_domain: 100,
+  /** Both signed up from the same address (keyed hash). */
+  same_ip: 100,
+  /** Both signed up with the same browser user agent (keyed hash). */
+  same_user_agent: 50,
+  /** More than FRAUD_VELOCITY_MAX_REFERRALS referrals for the referrer within the window. */
+  velocity: 100,
+});
+
+export type FraudSignal = keyof typeof FRAUD_SIGNAL_WEIGHTS;
+
+/** The velocity signal's window, in minutes. */
+export const FRAUD_VELOCITY_WINDOW_MINUTES = 10;
+
+/** Referrals one referrer may receive within that window before the velocity signal fires. */
+export const FRAUD_VELOCITY_MAX_REFERRALS = 3;
+
 /** Every referral code is this prefix followed by a UUID. */
 export const REFERRAL_CODE_PREFIX = 'ref-';
 

@@ -12,7 +12,18 @@ describe('database smoke test', () => {
   it('has the migrated tables', async () => {
     const rows = await db.execute<{ table_name: string }>(sql`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`);
-    expect(rows.map((r) => r.table_name)).toEqual(['account', 'referral', 'session', 'user', 'verification_token']);
+    expect(rows.map((r) => r.table_name)).toEqual([
+      'account',
+      'disposable_email_domain',
+      'quota_grant',
+      'referral',
+      'referral_decision',
+      'referral_landing_view',
+      'session',
+      'user',
+      'verification_token',
+      'webhook_event',
+    ]);
   });
 
   it('gives every new user the default quota and a ref-+UUID code from the SQL default', async () => {

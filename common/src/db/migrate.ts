@@ -20,10 +20,28 @@ export async function migrate(url: string): Promise<void> {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
     try {
       await drizzleMigrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+      await loadDisposableEmailDomains(client);
     } finally {
       await client`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
     }
   } finally {
     await client.end({ timeout: 5 });
   }
+}
+
+/**
+ * Reference data for the fraud signals: the disposable e-mail domains of the
+ * npm package disposable-email-domains (a maintained list), loaded when the
+ * table holds fewer than the installed list (first start, or a newer list).
+ */
+async function loadDisposableEmailDomains(client: postgres.Sql): Promise<void> {
+  const { default: domains } = (await import('disposable-email-domains/index.json', { with: { type: 'json' } })) as {
+    default: string[];
+  };
+  const [row] = await client<{ count: number }[]>`select count(*)::int as count from disposable_email_domain`;
+  if (row && row.count >= domains.length) return;
+  await client`
+    insert into disposable_email_domain (domain)
+    select lower(d) from unnest(${domains}::text[]) as d
+    on conflict do nothing`;
 }

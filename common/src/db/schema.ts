@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -34,9 +36,18 @@ export const users = pgTable('user', {
     .default(sql.raw(`'${REFERRAL_CODE_PREFIX}' || gen_random_uuid()`)),
   onboardedAt: timestamp('onboarded_at', { mode: 'date', withTimezone: true }),
   createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+  // Keyed hashes (HMAC with AUTH_SECRET) of the address and browser a user signed up from,
+  // for the fraud signals (DESIGN.md §9). The raw values are never stored.
+  signupIpHash: text('signup_ip_hash'),
+  signupUserAgentHash: text('signup_user_agent_hash'),
 });
 
-export const referralStatus = pgEnum('referral_status', ['pending', 'completed']);
+/**
+ * pending: the friend has not finished onboarding. held: finished, but scored
+ * above the fraud threshold; waits for an operator, no rewards yet. completed:
+ * rewarded. rejected: refused or revoked by an operator; does not count toward the cap.
+ */
+export const referralStatus = pgEnum('referral_status', ['pending', 'completed', 'held', 'rejected']);
 
 export const referrals = pgTable(
   'referral',
@@ -50,19 +61,129 @@ export const referrals = pgTable(
     status: referralStatus('status').notNull().default('pending'),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { mode: 'date', withTimezone: true }),
+    // The fraud score at completion and the signals that made it (e.g. 'same_ip').
+    riskScore: integer('risk_score').notNull().default(0),
+    signals: text('signals').array().notNull().default(sql`'{}'::text[]`),
+    // Why the referral is held or rejected, in words a member can read.
+    statusReason: text('status_reason'),
+    decidedAt: timestamp('decided_at', { mode: 'date', withTimezone: true }),
   },
   (table) => [
     primaryKey({ columns: [table.referrerId, table.referredId] }),
     // A user is referred at most once: the database, not a check in code, says so.
     unique('referral_referred_id_unique').on(table.referredId),
     check('referral_not_self', sql`${table.referrerId} <> ${table.referredId}`),
+    // Completed means completed_at is set; pending or held means it is not (a revoked,
+    // now rejected, referral keeps the time it had completed).
     check(
       'referral_completed_at_matches_status',
-      sql`(${table.status} = 'completed') = (${table.completedAt} IS NOT NULL)`,
+      sql`${table.status}::text NOT IN ('completed', 'pending', 'held') OR (${table.status}::text = 'completed') = (${table.completedAt} IS NOT NULL)`,
     ),
     index('referral_referrer_id_status_idx').on(table.referrerId, table.status),
   ],
 );
+
+export const quotaGrantReason = pgEnum('quota_grant_reason', [
+  'referral_referrer',
+  'referral_referred',
+  'clawback',
+  'admin_adjustment',
+]);
+
+/**
+ * The quota ledger (DESIGN.md §9): every change of `user.quota` is one row,
+ * written in the same transaction. Invariant: quota = DEFAULT_QUOTA + sum(amount).
+ * The unique key makes a second grant of one kind for one referral impossible.
+ */
+export const quotaGrants = pgTable(
+  'quota_grant',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    amount: integer('amount').notNull(),
+    reason: quotaGrantReason('reason').notNull(),
+    // The referral (its referred user's id, which is unique per referral); kept when it is deleted.
+    referralId: text('referral_id').references(() => referrals.referredId, { onDelete: 'set null' }),
+    note: text('note'),
+    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    unique('quota_grant_once').on(table.referralId, table.userId, table.reason),
+    index('quota_grant_user_id_idx').on(table.userId, table.createdAt),
+  ],
+);
+
+/** A visit to a referral landing page, for the operator's funnel. */
+export const referralLandingViews = pgTable(
+  'referral_landing_view',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    referrerId: text('referrer_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    ipHash: text('ip_hash'),
+    userAgentHash: text('user_agent_hash'),
+    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('referral_landing_view_created_at_idx').on(table.createdAt)],
+);
+
+/** Every operator decision on a referral: who, when, what, why. */
+export const referralDecisions = pgTable(
+  'referral_decision',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    referralId: text('referral_id').notNull(),
+    referrerId: text('referrer_id').notNull(),
+    action: text('action').notNull(),
+    fromStatus: referralStatus('from_status').notNull(),
+    toStatus: referralStatus('to_status').notNull(),
+    actorId: text('actor_id'),
+    actorEmail: text('actor_email').notNull(),
+    reason: text('reason').notNull(),
+    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('referral_decision_action', sql`${table.action} IN ('approve', 'reject', 'revoke')`),
+    index('referral_decision_created_at_idx').on(table.createdAt),
+  ],
+);
+
+/**
+ * The webhook outbox: one row per event, written in the transaction that made
+ * the change, delivered by the backend at least once, in order per referral.
+ */
+export const webhookEvents = pgTable(
+  'webhook_event',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    eventId: text('event_id')
+      .notNull()
+      .unique()
+      .default(sql`gen_random_uuid()::text`),
+    type: text('type').notNull(),
+    referralId: text('referral_id').notNull(),
+    payload: jsonb('payload').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { mode: 'date', withTimezone: true }),
+    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('webhook_event_status', sql`${table.status} IN ('pending', 'delivered', 'failed')`),
+    index('webhook_event_pending_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    index('webhook_event_referral_idx').on(table.referralId, table.id),
+  ],
+);
+
+/** Disposable e-mail domains (the npm package disposable-email-domains), loaded by migrate(). */
+export const disposableEmailDomains = pgTable('disposable_email_domain', {
+  domain: text('domain').primaryKey(),
+});
 
 /** next-auth: one row per OAuth account linked to a user. */
 export const accounts = pgTable(
@@ -109,3 +230,5 @@ export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Referral = typeof referrals.$inferSelect;
 export type ReferralStatus = (typeof referralStatus.enumValues)[number];
+export type QuotaGrant = typeof quotaGrants.$inferSelect;
+export type QuotaGrantReason = (typeof quotaGrantReason.enumValues)[number];

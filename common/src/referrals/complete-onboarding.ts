@@ -1,7 +1,9 @@
 import { REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../constants';
 import type { Db } from '../db/client';
 import { fail, type Result } from '../errors';
+import type { ReferralStatus } from '../db/schema';
 import { announceReferralChange } from './announce';
+import { FRAUD_CONFIG } from './fraud';
 import { displayName } from './referral-link';
 import { withTransactionRetry } from './transaction';
 
@@ -16,11 +18,12 @@ export type CompleteOnboardingResult = Result<
     /** The user's quota after this call. */
     quota: number;
     /**
-     * The referral that brought this user, if any. Onboarding completes a
-     * pending referral, so after this call it is always completed.
+     * The referral that brought this user, if any. Onboarding finishes a
+     * pending referral: after this call it is completed, or held for review
+     * (or rejected, if an operator refused it before).
      */
     referral: {
-      status: 'completed';
+      status: ReferralStatus;
       referrer: { name: string };
       /** True only for the one call that completed it and granted the rewards. */
       rewardGranted: boolean;
@@ -37,14 +40,16 @@ interface CompletionRow {
   result_referred: boolean | null;
   result_referrer_name: string | null;
   result_reward_granted: boolean | null;
+  result_status: ReferralStatus | null;
   result_event: unknown;
 }
 
 /**
- * Marks the user's sign-up as completed and completes the referral that
- * brought them, if it is pending: status 'completed', `completed_at` = now,
- * both rewards, in one transaction, exactly once. One call of the
- * `referral_complete_onboarding` function (migration 0001): it locks the user
+ * Marks the user's sign-up as completed and finishes the referral that
+ * brought them, if it is pending: scored by the fraud signals, then completed
+ * (`completed_at` = now, both rewards as ledger rows, exactly once) or held
+ * for review, in one transaction. One call of the
+ * `referral_complete_onboarding` function (migrations 0001, 0003): it locks the user
  * (and their referrer), so a redemption of the same user in flight finishes
  * first; the `status = 'pending'` guard makes every later call change nothing.
  */
@@ -54,7 +59,8 @@ export async function completeOnboarding(options: CompleteOnboardingOptions): Pr
 
   return withTransactionRetry(async (): Promise<CompleteOnboardingResult> => {
     const [row] = await db.$client<CompletionRow[]>`
-      select * from referral_complete_onboarding(${userId}, ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED})`;
+      select * from referral_complete_onboarding(
+        ${userId}, ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED}, ${FRAUD_CONFIG}::jsonb)`;
     if (!row) throw new Error('referral_complete_onboarding returned no row');
     if (row.result_code !== 'ok') return fail(row.result_code);
     if (row.result_onboarded_at === null || row.result_quota === null) {
@@ -68,7 +74,7 @@ export async function completeOnboarding(options: CompleteOnboardingOptions): Pr
       quota: row.result_quota,
       referral: row.result_referred
         ? {
-            status: 'completed',
+            status: row.result_status ?? 'pending',
             referrer: { name: displayName(row.result_referrer_name) },
             rewardGranted: row.result_reward_granted === true,
           }

@@ -9,3 +9,7 @@ export * from './validate-referral-code';
 export * from './redeem-referral-code';
 export * from './complete-onboarding';
 export * from './regenerate-referral-code';
+export * from './fraud';
+export * from './ledger';
+export * from './decide-referral';
+export * from './fingerprint';

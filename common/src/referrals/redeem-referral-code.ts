@@ -8,6 +8,7 @@ import type { Db } from '../db/client';
 import type { ReferralStatus } from '../db/schema';
 import { fail, type Result } from '../errors';
 import { announceReferralChange } from './announce';
+import { FRAUD_CONFIG } from './fraud';
 import { parseReferralInput } from './parse-referral-input';
 import { displayName } from './referral-link';
 import { withTransactionRetry } from './transaction';
@@ -33,7 +34,10 @@ export type RedeemReferralCodeError =
 
 export type RedeemReferralCodeResult = Result<
   {
-    /** 'completed' when the user had already finished onboarding, else 'pending'. */
+    /**
+     * 'pending' until the user finishes onboarding; if they already had:
+     * 'completed', or 'held' when the fraud signals sent it to review.
+     */
     status: ReferralStatus;
     /** The redeeming user's quota after this call. */
     quota: number;
@@ -56,10 +60,11 @@ interface RedeemRow {
  * Redeems a referral code for a user (DESIGN.md §4, steps 1-8).
  *
  * Step 1 (parsing) happens here, without the database. Steps 2-8 are one
- * call of the `referral_redeem` function (migration 0001): one statement, so
+ * call of the `referral_redeem` function (migrations 0001, 0003): one statement, so
  * one round trip and one transaction. It locks the referrer's and the user's
  * rows, then checks and inserts, and if the user has finished onboarding it
- * completes the referral with both rewards at once.
+ * scores the referral and completes it with both rewards (ledgered), or holds
+ * it for review. The webhook outbox rows commit with it.
  */
 export async function redeemReferralCode(options: RedeemReferralCodeOptions): Promise<RedeemReferralCodeResult> {
   const { db, userId } = options;
@@ -72,7 +77,7 @@ export async function redeemReferralCode(options: RedeemReferralCodeOptions): Pr
     const [row] = await db.$client<RedeemRow[]>`
       select * from referral_redeem(
         ${userId}, ${code}, ${MAX_REFERRALS_PER_CODE}, ${REFERRAL_REDEEM_WINDOW_DAYS},
-        ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED})`;
+        ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED}, ${FRAUD_CONFIG}::jsonb)`;
     if (!row) throw new Error('referral_redeem returned no row');
     if (row.result_code !== 'ok') return fail(row.result_code);
     if (row.result_status === null || row.result_quota === null) {

@@ -1,0 +1,60 @@
+import type postgres from 'postgres';
+import { DEFAULT_QUOTA } from '../constants';
+import type { Db } from '../db/client';
+import type { QuotaGrantReason } from '../db/schema';
+
+/** A user whose quota is not DEFAULT_QUOTA + the sum of their ledger rows. */
+export interface LedgerViolation {
+  userId: string;
+  quota: number;
+  ledgerTotal: number;
+}
+
+/**
+ * The ledger invariant of DESIGN.md §9, checked over every user:
+ * `user.quota = DEFAULT_QUOTA + sum(quota_grant.amount)`. Empty when it holds.
+ */
+export async function findLedgerViolations(sql: postgres.Sql): Promise<LedgerViolation[]> {
+  const rows = await sql<{ user_id: string; quota: number; ledger_total: number }[]>`
+    select u.id as user_id, u.quota, coalesce(g.total, 0)::int as ledger_total
+    from "user" u
+    left join (select user_id, sum(amount) as total from quota_grant group by user_id) g on g.user_id = u.id
+    where u.quota <> ${DEFAULT_QUOTA} + coalesce(g.total, 0)`;
+  return rows.map((r) => ({ userId: r.user_id, quota: r.quota, ledgerTotal: r.ledger_total }));
+}
+
+export interface QuotaHistoryItem {
+  amount: number;
+  reason: QuotaGrantReason;
+  /** What happened, in plain words, without anyone's e-mail. */
+  description: string;
+  createdAt: Date;
+}
+
+const REASON_WORDS: Record<QuotaGrantReason, (friend: string) => string> = {
+  referral_referrer: (friend) => `${friend} joined with your referral`,
+  referral_referred: (friend) => `Welcome bonus: you joined with ${friend}'s referral`,
+  clawback: () => 'A referral reward was taken back after a review',
+  admin_adjustment: () => 'Adjusted by the team',
+};
+
+/** The user's quota changes, newest first (at most `limit`), each with the other person's display name. */
+export async function getQuotaHistory(options: { db: Db; userId: string; limit?: number }): Promise<QuotaHistoryItem[]> {
+  const { db, userId, limit = 20 } = options;
+  const rows = await db.$client<{ amount: number; reason: QuotaGrantReason; other_name: string | null; created_at: string }[]>`
+    select g.amount, g.reason, g.created_at,
+      case when r.referrer_id = g.user_id then friend.name else referrer.name end as other_name
+    from quota_grant g
+    left join referral r on r.referred_id = g.referral_id
+    left join "user" friend on friend.id = r.referred_id
+    left join "user" referrer on referrer.id = r.referrer_id
+    where g.user_id = ${userId}
+    order by g.created_at desc, g.id desc
+    limit ${limit}`;
+  return rows.map((r) => ({
+    amount: r.amount,
+    reason: r.reason,
+    description: REASON_WORDS[r.reason](r.other_name?.trim() || 'A friend'),
+    createdAt: new Date(r.created_at),
+  }));
+}
