@@ -9,10 +9,13 @@ const optional = z
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // Unset means production: the development secret is only ever used when asked for by name.
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
   AUTH_SECRET: optional,
   NEXTAUTH_SECRET: optional,
   APP_URL: optional,
+  /** The web app's fallback for APP_URL, accepted here too so both read one setting alike. */
+  NEXTAUTH_URL: optional,
   /** Extra origins (comma-separated) allowed to open a websocket, besides APP_URL's. */
   WS_ALLOWED_ORIGINS: optional,
   BACKEND_PORT: positiveInt(4000),
@@ -46,10 +49,10 @@ export function loadBackendEnv(source: Record<string, string | undefined> = proc
   const e = parsed.success ? parsed.data : null;
   const secret = e?.AUTH_SECRET ?? e?.NEXTAUTH_SECRET;
   if (e && e.NODE_ENV === 'production' && !secret) {
-    problems.push('  - AUTH_SECRET: required in production (the same value as the web app)');
+    problems.push('  - AUTH_SECRET: required in production, i.e. unless NODE_ENV is development or test (the same value as the web app)');
   }
   if (secret && secret.length < 16) problems.push('  - AUTH_SECRET: must be at least 16 characters');
-  const appUrl = e?.APP_URL ?? 'http://localhost:3000';
+  const appUrl = e?.APP_URL ?? e?.NEXTAUTH_URL ?? 'http://localhost:3000';
   if (!URL.canParse(appUrl)) problems.push('  - APP_URL: must be a URL');
   const extra = (e?.WS_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const origin of extra) if (!URL.canParse(origin)) problems.push(`  - WS_ALLOWED_ORIGINS: ${origin} is not a URL`);

@@ -6,8 +6,8 @@ import type { Logger } from './log';
  * LISTENs on the referral channel on one dedicated connection (postgres.js
  * keeps it, and listens again after a reconnect, e.g. a database restart) and
  * hands each committed change to `onEvent`. Changes made by any process, web
- * or backend, arrive here: NOTIFY is sent by the database functions inside
- * the transaction, so only committed changes are announced.
+ * or backend, arrive here: the domain sends NOTIFY once the change has
+ * committed (batched per few ms), so only committed changes are announced.
  */
 export async function listenForReferralEvents(
   sql: postgres.Sql,

@@ -26,7 +26,13 @@ const servers = [{ name: 'web', dir: 'web' }, { name: 'backend', dir: 'backend' 
 const children: ChildProcess[] = servers.map(({ name, dir }) => {
   const child = spawn('pnpm', ['--dir', dir, mode], {
     cwd: root,
-    env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env, DATABASE_URL: url },
+    env: {
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...process.env,
+      // The backend treats an unset NODE_ENV as production (AUTH_SECRET required).
+      NODE_ENV: process.env.NODE_ENV ?? (mode === 'dev' ? 'development' : 'production'),
+      DATABASE_URL: url,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = (chunk: Buffer) =>

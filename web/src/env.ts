@@ -16,7 +16,8 @@ const schemaFor = (source: Record<string, string | undefined>) => z
     NEXTAUTH_SECRET: optional,
     NEXTAUTH_URL: optional,
     APP_URL: optional,
-    AUTH_DEV_LOGIN: z.enum(['true', 'false']).optional(),
+    // Empty counts as unset, like every other variable.
+    AUTH_DEV_LOGIN: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.enum(['true', 'false']).optional()),
     GITHUB_ID: optional,
     GITHUB_SECRET: optional,
     OIDC_ISSUER: optional,

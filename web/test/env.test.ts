@@ -22,6 +22,8 @@ describe('the web environment', () => {
     expect(loadEnv({ NODE_ENV: 'production', ...secret }).devLogin).toBe(false);
     expect(loadEnv({ NODE_ENV: 'production', ...secret, AUTH_DEV_LOGIN: 'true' }).devLogin).toBe(true);
     expect(loadEnv({ NODE_ENV: 'development', AUTH_DEV_LOGIN: 'false' }).devLogin).toBe(false);
+    // Empty is unset, as for every variable: production default (off), no crash.
+    expect(loadEnv({ NODE_ENV: 'production', ...secret, AUTH_DEV_LOGIN: '' }).devLogin).toBe(false);
   });
 
   it('turns providers on only when all their variables are set, and warns about half-set ones', () => {

@@ -101,5 +101,10 @@ let cached: Promise<NextAuthOptions> | undefined;
 
 /** The auth options of this process (they need the database pool, so they are built once it is ready). */
 export function getAuthOptions(): Promise<NextAuthOptions> {
-  return (cached ??= db().then((database) => buildAuthOptions(database)));
+  const current = (cached ??= db().then((database) => buildAuthOptions(database)));
+  // A database that was down on the first request must not break sign-in for the life of the process.
+  current.catch(() => {
+    if (cached === current) cached = undefined;
+  });
+  return current;
 }
