@@ -4,3 +4,4 @@ export * from './referrals/index';
 export * from './auth/ws-token';
 export * from './users/users';
 export * from './protocol/messages';
+export type { QuotaGrantReason, ReferralStatus } from './db/schema';

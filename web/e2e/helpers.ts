@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { devices, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,35 @@ const screenshotDir = process.env.UPDATE_DOCS_SCREENSHOTS
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 860 };
+
+let visitors = 0;
+
+/**
+ * A new browser context (its own cookies) for one person, coming from their
+ * own address and browser build, as real people do: a unique X-Forwarded-For
+ * (the app's client address) and user agent. The fraud signals compare these,
+ * so two people sharing one would be held for review. `sameDeviceAs` makes a
+ * context look like another's device (same address and browser).
+ */
+export async function visitorContext(
+  browser: Browser,
+  options: BrowserContextOptions & { sameDeviceAs?: BrowserContext } = {},
+): Promise<BrowserContext> {
+  const { sameDeviceAs, ...rest } = options;
+  visitors += 1;
+  const device = sameDeviceAs ? deviceOf.get(sameDeviceAs) : undefined;
+  const ip = device?.ip ?? `10.${process.pid % 250}.${Math.floor(visitors / 250) % 250}.${(visitors % 250) + 1}`;
+  const userAgent = device?.userAgent ?? `${devices['Desktop Chrome'].userAgent} Visitor/${process.pid}-${visitors}`;
+  const context = await browser.newContext({
+    viewport: DESKTOP,
+    userAgent,
+    ...rest,
+    extraHTTPHeaders: { ...rest.extraHTTPHeaders, 'x-forwarded-for': ip },
+  });
+  deviceOf.set(context, { ip, userAgent });
+  return context;
+}
+const deviceOf = new WeakMap<BrowserContext, { ip: string; userAgent: string }>();
 
 /** A unique person for one test. */
 export function person(label: string) {
@@ -42,7 +71,7 @@ export async function finishOnboarding(page: Page, name: string) {
 
 /** A new browser (its own cookies) with a member who has signed up; it ends on /referrals. */
 export async function newMember(browser: Browser, label: string): Promise<{ context: BrowserContext; page: Page; who: { name: string; email: string } }> {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await visitorContext(browser);
   const page = await context.newPage();
   const who = person(label);
   await signIn(page, who);

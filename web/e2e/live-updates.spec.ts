@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DESKTOP, finishOnboarding, newMember, person, submitDevLogin } from './helpers';
+import { finishOnboarding, newMember, person, submitDevLogin, visitorContext } from './helpers';
 
 test('the referrer\'s open page shows the new quota and the completed referral without a reload', async ({ browser }) => {
   const referrer = await newMember(browser, 'Hedy');
@@ -9,7 +9,7 @@ test('the referrer\'s open page shows the new quota and the completed referral w
   // Any navigation would reset this marker: it proves the page was not reloaded.
   await referrer.page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
 
-  const friendContext = await browser.newContext({ viewport: DESKTOP });
+  const friendContext = await visitorContext(browser);
   const friend = await friendContext.newPage();
   const who = person('Karen');
   await friend.goto(link);
@@ -27,7 +27,7 @@ test('the referrer\'s open page shows the new quota and the completed referral w
 
 test('the member page still works, without live updates, when the backend cannot be reached', async ({ browser }) => {
   const member = await newMember(browser, 'Radia');
-  const context = await browser.newContext({ viewport: DESKTOP, storageState: await member.context.storageState() });
+  const context = await visitorContext(browser, { storageState: await member.context.storageState() });
   // Every websocket to the backend is closed at once, as if the backend were down.
   await context.routeWebSocket(/\/ws$/, (ws) => ws.close({ code: 1011, reason: 'backend down' }));
   const page = await context.newPage();

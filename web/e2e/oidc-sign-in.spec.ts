@@ -3,7 +3,7 @@
 // provider, its sign-in page, the authorization code + PKCE exchange, a signed
 // ID token, and back to the app.
 import { expect, test, type Page } from '@playwright/test';
-import { DESKTOP, finishOnboarding, newMember, person } from './helpers';
+import { finishOnboarding, newMember, person, visitorContext } from './helpers';
 
 const issuer = process.env.E2E_OIDC_ISSUER!;
 
@@ -23,7 +23,7 @@ test('a friend follows a referral link, signs in through the OIDC provider, onbo
   const code = await referrer.page.getByTestId('referral-code').innerText();
   const link = await referrer.page.getByTestId('referral-link').inputValue();
 
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await visitorContext(browser);
   const page = await context.newPage();
   const who = person('Katherine');
   await page.goto(link);
@@ -56,7 +56,7 @@ test('a visitor who opened a link, left, and signed up later through the provide
   const referrer = await newMember(browser, 'Radia');
   const link = await referrer.page.getByTestId('referral-link').inputValue();
 
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await visitorContext(browser);
   const first = await context.newPage();
   await first.goto(link);
   await first.close();
@@ -83,7 +83,7 @@ test('a visitor who opened a link, left, and signed up later through the provide
 });
 
 test('a visitor who signs in through the provider from a plain page is not sent to anyone\'s code', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await visitorContext(browser);
   const page = await context.newPage();
   await page.goto('/');
   await page.getByRole('link', { name: 'Sign in', exact: true }).click();

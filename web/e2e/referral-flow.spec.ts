@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DESKTOP, finishOnboarding, newMember, person, screenshots, signIn, submitDevLogin } from './helpers';
+import { finishOnboarding, newMember, person, screenshots, signIn, submitDevLogin, visitorContext } from './helpers';
 
 test('a friend follows a referral link, signs in, finishes onboarding, and both get the bonus', async ({ browser }) => {
   const referrer = await newMember(browser, 'Ada');
@@ -8,7 +8,7 @@ test('a friend follows a referral link, signs in, finishes onboarding, and both 
   expect(link).toMatch(new RegExp(`/referrals/${code}$`));
   await expect(referrer.page.getByTestId('quota')).toHaveText('1000');
 
-  const friendContext = await browser.newContext({ viewport: DESKTOP });
+  const friendContext = await visitorContext(browser);
   const friend = await friendContext.newPage();
   const who = person('Grace');
   await friend.goto(link);
@@ -45,7 +45,7 @@ test('a visitor who opened a link and signs up later from the home page is still
   const referrer = await newMember(browser, 'Linus');
   const link = await referrer.page.getByTestId('referral-link').inputValue();
 
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await visitorContext(browser);
   const page = await context.newPage();
   await page.goto(link);
   const cookie = (await context.cookies()).find((c) => c.name === 'referral_code');
@@ -67,7 +67,7 @@ test('a visitor who opened a link and signs up later from the home page is still
 });
 
 test('a visitor who signs in from a plain page is not given anyone\'s code', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await visitorContext(browser);
   const page = await context.newPage();
   await signIn(page, person('Alan'), '/');
   await page.goto('/onboard');
@@ -175,7 +175,7 @@ test('unknown and malformed codes get a friendly page, not an error', async ({ p
 test('the member page can be read without JavaScript', async ({ browser }) => {
   const member = await newMember(browser, 'Frances');
   const state = await member.context.storageState();
-  const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: state, viewport: DESKTOP });
+  const noScript = await visitorContext(browser, { javaScriptEnabled: false, storageState: state });
   const page = await noScript.newPage();
   await page.goto('/referrals');
   await expect(page.getByTestId('quota')).toHaveText('1000');

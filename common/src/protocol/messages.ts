@@ -33,7 +33,7 @@ const errorBodySchema = z.object({
 export const referralUpdateSchema = z.object({
   /** The referred person's display name (never an e-mail or id). */
   name: z.string(),
-  status: z.enum(['pending', 'completed']),
+  status: z.enum(['pending', 'held', 'completed', 'rejected']),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
 });
@@ -53,7 +53,7 @@ export const referralEventSchema = z.object({
     referrerId: z.string(),
     referredId: z.string(),
     referredName: z.string().nullable(),
-    status: z.enum(['pending', 'completed']),
+    status: z.enum(['pending', 'held', 'completed', 'rejected']),
     createdAt: z.string(),
     completedAt: z.string().nullable(),
   }),

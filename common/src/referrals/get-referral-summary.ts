@@ -17,6 +17,8 @@ export interface ReferralListItem {
   /** The referred user's display name: never their e-mail or id. */
   name: string;
   status: ReferralStatus;
+  /** Why it is held or not credited, in plain words; null when pending or completed. */
+  statusReason: string | null;
   createdAt: Date;
   completedAt: Date | null;
 }
@@ -29,7 +31,8 @@ export interface ReferralSummary {
   remainingReferrals: number;
   quota: number;
   rewards: { referrer: number; referred: number };
-  referredBy: { name: string } | null;
+  /** Who invited this user, and how that referral stands (e.g. held: under review). */
+  referredBy: { name: string; status: ReferralStatus; statusReason: string | null } | null;
   /** Not referred yet and still inside the redeem window. */
   canRedeem: boolean;
   regenerationsLeftToday: number;
@@ -44,7 +47,15 @@ interface SummaryRow {
   in_window: boolean;
   referred_by_name: string | null;
   referred: boolean;
-  referrals: { name: string | null; status: ReferralStatus; created_at: string; completed_at: string | null }[];
+  referred_status: ReferralStatus | null;
+  referred_status_reason: string | null;
+  referrals: {
+    name: string | null;
+    status: ReferralStatus;
+    status_reason: string | null;
+    created_at: string;
+    completed_at: string | null;
+  }[];
 }
 
 /** Everything the member page and `GET /api/referrals` show, for one user, in one consistent read. */
@@ -60,9 +71,11 @@ export async function getReferralSummary(options: GetReferralSummaryOptions): Pr
       u.created_at >= now() - make_interval(days => ${REFERRAL_REDEEM_WINDOW_DAYS}) as in_window,
       referrer.name as referred_by_name,
       referrer.id is not null as referred,
+      by_referral.status as referred_status,
+      by_referral.status_reason as referred_status_reason,
       coalesce((
         select json_agg(json_build_object(
-            'name', friend.name, 'status', r.status,
+            'name', friend.name, 'status', r.status, 'status_reason', r.status_reason,
             'created_at', r.created_at, 'completed_at', r.completed_at
           ) order by r.created_at desc, friend.id)
         from referral r join "user" friend on friend.id = r.referred_id
@@ -74,7 +87,8 @@ export async function getReferralSummary(options: GetReferralSummaryOptions): Pr
     where u.id = ${userId}`;
   if (!row) return fail('unauthenticated');
 
-  const usedReferrals = row.referrals.length;
+  // The cap counts pending, held and completed referrals; rejected ones free their place.
+  const usedReferrals = row.referrals.filter((r) => r.status !== 'rejected').length;
   return {
     ok: true,
     referralCode: row.referral_code,
@@ -84,12 +98,15 @@ export async function getReferralSummary(options: GetReferralSummaryOptions): Pr
     remainingReferrals: Math.max(0, MAX_REFERRALS_PER_CODE - usedReferrals),
     quota: row.quota,
     rewards: { ...REFERRAL_REWARDS },
-    referredBy: row.referred ? { name: displayName(row.referred_by_name) } : null,
+    referredBy: row.referred
+      ? { name: displayName(row.referred_by_name), status: row.referred_status!, statusReason: row.referred_status_reason }
+      : null,
     canRedeem: !row.referred && row.in_window,
     regenerationsLeftToday: limiter.remaining(userId),
     referrals: row.referrals.map((r) => ({
       name: displayName(r.name),
       status: r.status,
+      statusReason: r.status_reason,
       createdAt: new Date(r.created_at),
       completedAt: r.completed_at === null ? null : new Date(r.completed_at),
     })),

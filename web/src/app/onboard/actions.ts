@@ -4,12 +4,15 @@ import {
   REFERRAL_COOKIE_NAME,
   completeOnboarding,
   parseReferralInput,
+  recordSignupFingerprint,
   redeemReferralCode,
   updateUserName,
 } from '@app/common';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { env } from '@/env';
+import { requestFingerprint } from '@/server/client-fingerprint';
 import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
 import { currentUser } from '@/server/session';
@@ -44,6 +47,8 @@ export async function completeSignUp(formData: FormData): Promise<void> {
 
   const database = await db();
   await updateUserName({ db: database, userId: user.id, name: parsed.data.name });
+  // Before completion scores the referral: where this account signed up from (if sign-in did not record it).
+  await recordSignupFingerprint({ db: database, userId: user.id, client: await requestFingerprint(), secret: env().authSecret });
   let referralError: string | null = null;
   if (parsed.data.referralCode) {
     const redeemed = await redeemReferralCode({ db: database, userId: user.id, input: parsed.data.referralCode });

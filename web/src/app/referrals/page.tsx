@@ -1,9 +1,12 @@
 import {
   ERROR_MESSAGES,
+  getQuotaHistory,
   getReferralSummary,
   getUserProfile,
   isErrorCode,
+  type QuotaHistoryItem,
   type ReferralListItem,
+  type ReferralStatus,
 } from '@app/common';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
@@ -26,6 +29,15 @@ const NOTICES: Record<string, string> = {
   regenerated: 'You have a new code. Your old link no longer works; your referrals are kept.',
   'redeemed-completed': 'Invite applied: you and your friend both got your bonus.',
   'redeemed-pending': 'Invite applied. The bonus arrives when your sign-up is complete.',
+  'redeemed-held': 'Invite applied. It is under review: the bonus arrives once it is approved.',
+};
+
+/** What each status means to a member, in a word or two. */
+const STATUS_LABELS: Record<ReferralStatus, string> = {
+  pending: 'Pending',
+  held: 'Under review',
+  completed: 'Completed',
+  rejected: 'Not credited',
 };
 
 const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
@@ -34,6 +46,32 @@ function formatDuration(seconds: number): string {
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.ceil((seconds % 3600) / 60);
   return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`;
+}
+
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+
+function QuotaHistory({ items }: { items: QuotaHistoryItem[] }) {
+  if (items.length === 0) return <p className="muted">No changes yet: every bonus you get shows up here.</p>;
+  return (
+    <table className="stack" data-testid="quota-history">
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">What</th>
+          <th scope="col">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((item, i) => (
+          <tr key={`${item.createdAt.toISOString()}-${i}`}>
+            <td data-label="When">{dateFormat.format(item.createdAt)}</td>
+            <td data-label="What">{item.description}</td>
+            <td data-label="Change" className={item.amount < 0 ? 'negative' : 'positive'}>{signed(item.amount)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 function ReferralRows({ referrals }: { referrals: ReferralListItem[] }) {
@@ -55,7 +93,8 @@ function ReferralRows({ referrals }: { referrals: ReferralListItem[] }) {
           <tr key={`${r.createdAt.toISOString()}-${i}`}>
             <td data-label="Friend">{r.name}</td>
             <td data-label="Status">
-              <span className={`badge ${r.status}`}>{r.status === 'completed' ? 'Completed' : 'Pending'}</span>
+              <span className={`badge ${r.status}`}>{STATUS_LABELS[r.status]}</span>
+              {r.statusReason && <span className="muted reason">{r.statusReason}</span>}
             </td>
             <td data-label="Joined">{dateFormat.format(r.createdAt)}</td>
             <td data-label="Completed">{r.completedAt ? dateFormat.format(r.completedAt) : '—'}</td>
@@ -75,7 +114,10 @@ export default async function ReferralsPage({ searchParams }: { searchParams: Se
   if (!profile) redirect(signInHref('/referrals'));
   if (!profile.onboardedAt) redirect('/onboard');
 
-  const summary = await getReferralSummary({ db: database, userId: user.id, appUrl: env().appUrl });
+  const [summary, history] = await Promise.all([
+    getReferralSummary({ db: database, userId: user.id, appUrl: env().appUrl }),
+    getQuotaHistory({ db: database, userId: user.id }),
+  ]);
   if (!summary.ok) redirect(signInHref('/referrals'));
   const qr = await QRCode.toString(summary.referralLink, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
 
@@ -126,18 +168,29 @@ export default async function ReferralsPage({ searchParams }: { searchParams: Se
           <progress max={summary.maxReferrals} value={summary.usedReferrals} aria-label="Invites used">
             {summary.usedReferrals} of {summary.maxReferrals}
           </progress>
-          <p className="muted">{summary.remainingReferrals} left. Pending invites count too.</p>
+          <p className="muted">{summary.remainingReferrals} left. Pending invites and those under review count too.</p>
         </section>
         <section className="card" aria-labelledby="quota-heading">
           <h2 id="quota-heading">Your quota</h2>
           <p className="stat" data-testid="quota">{summary.quota}</p>
           {summary.referredBy && <p className="muted">You were invited by {summary.referredBy.name}.</p>}
+          {summary.referredBy?.status === 'held' && (
+            <p className="notice info" data-testid="own-referral-status">Your welcome bonus is under review: it is added once approved.</p>
+          )}
+          {summary.referredBy?.status === 'rejected' && (
+            <p className="notice info" data-testid="own-referral-status">{summary.referredBy.statusReason ?? 'Your invite was not credited.'}</p>
+          )}
         </section>
       </div>
 
       <section className="card" aria-labelledby="friends-heading">
         <h2 id="friends-heading">People you invited</h2>
         <ReferralRows referrals={summary.referrals} />
+      </section>
+
+      <section className="card" aria-labelledby="history-heading">
+        <h2 id="history-heading">Quota history</h2>
+        <QuotaHistory items={history} />
       </section>
 
       {summary.canRedeem && (

@@ -19,7 +19,11 @@ export default async function WelcomePage({ searchParams }: { searchParams: Prom
   return (
     <section className="hero">
       <h1>You are all set</h1>
-      {summary.referredBy ? (
+      {summary.referredBy?.status === 'held' ? (
+        <p className="notice info">
+          Your invite from <strong>{summary.referredBy.name}</strong> is under review: the bonus is added to both of you once it is approved.
+        </p>
+      ) : summary.referredBy?.status === 'completed' ? (
         <p className="notice ok">
           Thanks to <strong>{summary.referredBy.name}</strong>, you got +{summary.rewards.referred} quota, and so did they.
         </p>

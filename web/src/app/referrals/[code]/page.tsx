@@ -1,6 +1,15 @@
-import { REFERRAL_CODE_QUERY_PARAM, REFERRAL_REDEEM_WINDOW_DAYS, validateReferralCode, type ErrorCode } from '@app/common';
+import {
+  REFERRAL_CODE_QUERY_PARAM,
+  REFERRAL_REDEEM_WINDOW_DAYS,
+  recordLandingView,
+  validateReferralCode,
+  type ErrorCode,
+} from '@app/common';
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { after } from 'next/server';
+import { env } from '@/env';
+import { requestFingerprint } from '@/server/client-fingerprint';
 import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
 import { currentUser } from '@/server/session';
@@ -48,6 +57,12 @@ export default async function ReferralLandingPage({ params }: { params: Promise<
       </section>
     );
   }
+
+  // Counted for the operator's funnel after the page is sent (hashed address and browser only).
+  const client = await requestFingerprint();
+  after(async () => {
+    await recordLandingView({ db: await db(), code: result.referralCode, client, secret: env().authSecret }).catch(() => {});
+  });
 
   const onboard = `/onboard?${REFERRAL_CODE_QUERY_PARAM}=${encodeURIComponent(result.referralCode)}`;
   return (

@@ -1,5 +1,5 @@
 import { DrizzleAdapter } from '@auth/drizzle-adapter';
-import { findOrCreateUserByEmail } from '@app/common';
+import { findOrCreateUserByEmail, recordSignupFingerprint } from '@app/common';
 import type { Db } from '@app/common/db';
 import { schema } from '@app/common/db';
 import type { NextAuthOptions } from 'next-auth';
@@ -10,6 +10,7 @@ import type { OAuthConfig, Provider } from 'next-auth/providers/index';
 import { z } from 'zod';
 import { env, type Env } from '@/env';
 import { resolveRedirect } from '@/server/auth/redirect';
+import { requestFingerprint } from '@/server/client-fingerprint';
 import { db } from '@/server/db';
 
 declare module 'next-auth' {
@@ -90,6 +91,16 @@ export function buildAuthOptions(database: Db, e: Env = env()): NextAuthOptions 
     providers,
     secret: e.authSecret,
     session: { strategy: 'jwt' },
+    events: {
+      // Where a new account signs up from, for the fraud signals (kept once; hashed).
+      async signIn({ user }) {
+        try {
+          await recordSignupFingerprint({ db: database, userId: user.id, client: await requestFingerprint(), secret: e.authSecret });
+        } catch {
+          // Never block a sign-in on this; onboarding records it again if it is missing.
+        }
+      },
+    },
     callbacks: {
       redirect: ({ url, baseUrl }) => resolveRedirect(url, baseUrl),
       session: ({ session, token }) => ({ ...session, user: { ...session.user, id: token.sub ?? '' } }),
