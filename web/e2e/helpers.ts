@@ -91,3 +91,8 @@ export async function screenshots(page: Page, name: string) {
   }
   await page.setViewportSize(original);
 }
+
+/** The row of one invited friend in the member page's "People you invited" table. */
+export function invitedRow(page: Page, name: string) {
+  return page.getByRole('region', { name: 'People you invited' }).getByRole('row', { name: new RegExp(name) });
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { finishOnboarding, newMember, person, submitDevLogin, visitorContext } from './helpers';
+import { finishOnboarding, newMember, person, submitDevLogin, visitorContext, invitedRow } from './helpers';
 
 test('the referrer\'s open page shows the new quota and the completed referral without a reload', async ({ browser }) => {
   const referrer = await newMember(browser, 'Hedy');
@@ -18,7 +18,7 @@ test('the referrer\'s open page shows the new quota and the completed referral w
   await finishOnboarding(friend, who.name);
 
   await expect(referrer.page.getByTestId('quota')).toHaveText('1500');
-  await expect(referrer.page.getByRole('row', { name: new RegExp(who.name) })).toContainText('Completed');
+  await expect(invitedRow(referrer.page, who.name)).toContainText('Completed');
   expect(await referrer.page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
 
   await friendContext.close();

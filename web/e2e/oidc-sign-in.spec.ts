@@ -3,7 +3,7 @@
 // provider, its sign-in page, the authorization code + PKCE exchange, a signed
 // ID token, and back to the app.
 import { expect, test, type Page } from '@playwright/test';
-import { finishOnboarding, newMember, person, visitorContext } from './helpers';
+import { finishOnboarding, newMember, person, visitorContext, invitedRow } from './helpers';
 
 const issuer = process.env.E2E_OIDC_ISSUER!;
 
@@ -39,7 +39,7 @@ test('a friend follows a referral link, signs in through the OIDC provider, onbo
 
   await referrer.page.reload();
   await expect(referrer.page.getByTestId('quota')).toHaveText('1500');
-  await expect(referrer.page.getByRole('row', { name: new RegExp(who.name) })).toContainText('Completed');
+  await expect(invitedRow(referrer.page, who.name)).toContainText('Completed');
 
   // Signing in again through the provider is the same account: no second onboarding, no second bonus.
   await context.clearCookies();

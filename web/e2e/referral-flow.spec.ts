@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { finishOnboarding, newMember, person, screenshots, signIn, submitDevLogin, visitorContext } from './helpers';
+import { finishOnboarding, newMember, person, screenshots, signIn, submitDevLogin, visitorContext, invitedRow } from './helpers';
 
 test('a friend follows a referral link, signs in, finishes onboarding, and both get the bonus', async ({ browser }) => {
   const referrer = await newMember(browser, 'Ada');
@@ -32,7 +32,7 @@ test('a friend follows a referral link, signs in, finishes onboarding, and both 
   await referrer.page.reload();
   await expect(referrer.page.getByTestId('quota')).toHaveText('1500');
   await expect(referrer.page.getByTestId('used-referrals')).toContainText('1');
-  const row = referrer.page.getByRole('row', { name: new RegExp(who.name) });
+  const row = invitedRow(referrer.page, who.name);
   await expect(row).toContainText('Completed');
   await expect(referrer.page.getByText(who.email)).toHaveCount(0);
   await screenshots(referrer.page, 'referrals');
