@@ -234,7 +234,9 @@ export function createBackend(options: { db: Db; env: BackendEnv; log: Logger })
 
     publish(event) {
       const { referral } = event;
-      if (referral.status === 'completed') {
+      // Completion, approval and revocation move quotas (a revoke takes them back); a redemption
+      // still pending does not. Held and rejected are sent too, so both members' pages show the status.
+      if (referral.status !== 'pending') {
         for (const { userId, quota } of event.quotas) {
           for (const client of byUser.get(userId) ?? []) send(client.ws, { type: 'quota-updated', quota });
         }

@@ -51,8 +51,8 @@ describe('getReferralSummary', () => {
       quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER,
     });
     expect(summary.referrals).toEqual([
-      { name: 'A friend', status: 'pending', createdAt: expect.any(Date), completedAt: null },
-      { name: 'Early Friend', status: 'completed', createdAt: expect.any(Date), completedAt: expect.any(Date) },
+      { name: 'A friend', status: 'pending', statusReason: null, createdAt: expect.any(Date), completedAt: null },
+      { name: 'Early Friend', status: 'completed', statusReason: null, createdAt: expect.any(Date), completedAt: expect.any(Date) },
     ]);
     const text = JSON.stringify(summary);
     for (const friend of [early, late]) {
@@ -66,7 +66,7 @@ describe('getReferralSummary', () => {
     const friend = await createUser(db);
     await redeemReferralCode({ db, userId: friend.id, input: referrer.referralCode });
     expect(await getReferralSummary({ db, userId: friend.id, appUrl: APP_URL })).toMatchObject({
-      referredBy: { name: 'Grace' },
+      referredBy: { name: 'Grace', status: 'completed', statusReason: null },
       canRedeem: false,
     });
   });

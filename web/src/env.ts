@@ -25,6 +25,7 @@ const schemaFor = (source: Record<string, string | undefined>) => z
     OIDC_CLIENT_SECRET: optional,
     OIDC_NAME: optional,
     NEXT_PUBLIC_BACKEND_WS_URL: optional,
+    ADMIN_EMAILS: optional,
   })
   .superRefine((env, ctx) => {
     // `next build` runs in production mode without the runtime secrets; the server checks them at start.
@@ -39,11 +40,27 @@ const schemaFor = (source: Record<string, string | undefined>) => z
     if (env.AUTH_SECRET && env.AUTH_SECRET.length < 16) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'AUTH_SECRET must be at least 16 characters' });
     }
+    for (const entry of parseAdminEmails(env.ADMIN_EMAILS)) {
+      if (!/^[^\s@]+@[^\s@]+$/.test(entry)) {
+        ctx.addIssue({ code: 'custom', path: ['ADMIN_EMAILS'], message: `ADMIN_EMAILS: "${entry}" is not an e-mail address (separate addresses with commas)` });
+      }
+    }
     for (const key of ['APP_URL', 'NEXTAUTH_URL', 'OIDC_ISSUER'] as const) {
       const value = env[key];
       if (value && !URL.canParse(value)) ctx.addIssue({ code: 'custom', path: [key], message: `${key} must be a URL` });
     }
   });
+
+/**
+ * ADMIN_EMAILS as a list: comma-separated, trimmed, lower case, empty entries
+ * dropped. Unset or empty: nobody is an operator.
+ */
+export function parseAdminEmails(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== '');
+}
 
 export interface Env {
   /** Settings that look like a mistake but do not stop the server (logged at start). */
@@ -56,6 +73,8 @@ export interface Env {
   github: { clientId: string; clientSecret: string } | null;
   oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
   backendWsUrl: string;
+  /** Operators (DESIGN.md §9): the e-mail addresses, in lower case, that may open /admin/referrals. */
+  adminEmails: readonly string[];
 }
 
 /**
@@ -88,6 +107,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (devLogin && e.NODE_ENV === 'production') {
     warnings.push('AUTH_DEV_LOGIN=true: anyone can sign in as any e-mail address. Never do this in public.');
   }
+  if (devLogin && e.NODE_ENV === 'production' && parseAdminEmails(e.ADMIN_EMAILS).length > 0) {
+    warnings.push('ADMIN_EMAILS with AUTH_DEV_LOGIN=true: anyone can sign in as an operator and approve or revoke referrals.');
+  }
   const appUrl = new URL(e.APP_URL ?? e.NEXTAUTH_URL ?? 'http://localhost:3000').origin;
   return {
     nodeEnv: e.NODE_ENV,
@@ -98,6 +120,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     github,
     oidc,
     backendWsUrl: e.NEXT_PUBLIC_BACKEND_WS_URL ?? 'ws://localhost:4000/ws',
+    adminEmails: Object.freeze(parseAdminEmails(e.ADMIN_EMAILS)),
   };
 }
 

@@ -13,3 +13,4 @@ export * from './fraud';
 export * from './ledger';
 export * from './decide-referral';
 export * from './fingerprint';
+export * from './admin';

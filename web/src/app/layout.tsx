@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { currentAdmin } from '@/server/admin';
 import { currentUser } from '@/server/session';
 import './globals.css';
 
@@ -15,7 +16,7 @@ export const dynamic = 'force-dynamic';
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await currentUser();
+  const [user, admin] = await Promise.all([currentUser(), currentAdmin()]);
   return (
     <html lang="en">
       <body>
@@ -26,6 +27,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {user ? (
               <>
                 <Link href="/referrals">Your referrals</Link>
+                {admin && <Link href="/admin/referrals">Operator</Link>}
                 <a href="/api/auth/signout">Sign out</a>
               </>
             ) : (

@@ -29,6 +29,7 @@ interface OidcProfile {
   name?: string;
   preferred_username?: string;
   email?: string;
+  email_verified?: boolean;
   picture?: string;
 }
 
@@ -46,7 +47,8 @@ function oidcProvider(oidc: NonNullable<Env['oidc']>): OAuthConfig<OidcProfile> 
     profile: (profile) => ({
       id: profile.sub,
       name: profile.name ?? profile.preferred_username ?? null,
-      email: profile.email ?? null,
+      // An address the provider says it has not verified is not kept: it could be anyone's (an operator's included).
+      email: profile.email_verified === false ? null : (profile.email ?? null),
       image: profile.picture ?? null,
     }),
   };

@@ -1,0 +1,557 @@
+// What the operator page (`/admin/referrals`, DESIGN.md §9) reads: the funnel
+// and totals, top referrers, the review queue, recent completions, the audit
+// log and the webhook deliveries. Each function is one SQL statement, so what
+// it returns is one consistent snapshot. These are for operators only: they
+// include people's e-mail addresses, which no member-facing read does.
+import { FRAUD_SIGNAL_WEIGHTS, type FraudSignal } from '../constants';
+import type { Db } from '../db/client';
+import type { ReferralStatus } from '../db/schema';
+import type { ReferralDecision } from './decide-referral';
+import { FRAUD_SIGNAL_DESCRIPTIONS } from './fraud';
+
+/** The funnel's default window: this many UTC days, today included. */
+export const ADMIN_FUNNEL_DAYS = 14;
+
+/** A person as operators see them: display name as stored (maybe none) and e-mail. */
+export interface AdminPerson {
+  id: string;
+  name: string | null;
+  email: string | null;
+}
+
+/** A fraud signal with its weight and what it means, in plain words. */
+export interface AdminSignal {
+  signal: string;
+  /** Its weight in the score (FRAUD_SIGNAL_WEIGHTS); null for a signal this code does not know. */
+  weight: number | null;
+  description: string;
+}
+
+export function describeSignals(signals: readonly string[]): AdminSignal[] {
+  return signals.map((signal) => {
+    const known = Object.hasOwn(FRAUD_SIGNAL_WEIGHTS, signal) ? (signal as FraudSignal) : null;
+    return {
+      signal,
+      weight: known ? FRAUD_SIGNAL_WEIGHTS[known] : null,
+      description: known ? FRAUD_SIGNAL_DESCRIPTIONS[known] : signal,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Funnel per day
+
+export interface FunnelDay {
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+  /** Visits to referral landing pages that day. */
+  landingViews: number;
+  /** Referrals created that day (a friend signed up with a code). */
+  signUps: number;
+  /** Of those sign-ups, how many stand at each status now. */
+  pending: number;
+  held: number;
+  completed: number;
+  rejected: number;
+}
+
+export interface GetReferralFunnelOptions {
+  db: Db;
+  /** How many UTC days, ending with the day of `now` (default ADMIN_FUNNEL_DAYS). */
+  days?: number;
+  /** The end of the window (default: the database's now). */
+  now?: Date;
+}
+
+/**
+ * The funnel per UTC day, oldest first, one entry for every day of the
+ * window (zeros included). Sign-ups are counted on the day the referral was
+ * created, under the status it has now: "of the friends who signed up that
+ * day, 3 are completed, 1 is held".
+ */
+export async function getReferralFunnel(options: GetReferralFunnelOptions): Promise<FunnelDay[]> {
+  const { db } = options;
+  const days = Math.max(1, Math.min(366, Math.trunc(options.days ?? ADMIN_FUNNEL_DAYS)));
+  // Timestamps go over the wire as ISO text (the Drizzle driver leaves their (de)serialising to us).
+  const now = options.now?.toISOString() ?? null;
+  const rows = await db.$client<
+    { day: string; landing_views: number; sign_ups: number; pending: number; held: number; completed: number; rejected: number }[]
+  >`
+    with bounds as (
+      select (coalesce(${now}::timestamptz, now()) at time zone 'UTC')::date - (${days}::int - 1) as first_day,
+             (coalesce(${now}::timestamptz, now()) at time zone 'UTC')::date as last_day
+    ),
+    window_range as (
+      select (first_day::timestamp at time zone 'UTC') as starts,
+             ((last_day + 1)::timestamp at time zone 'UTC') as ends
+      from bounds
+    ),
+    calendar as (
+      select d::date as day from bounds, generate_series(first_day, last_day, interval '1 day') as d
+    ),
+    views as (
+      select (v.created_at at time zone 'UTC')::date as day, count(*)::int as landing_views
+      from referral_landing_view v, window_range w
+      where v.created_at >= w.starts and v.created_at < w.ends
+      group by 1
+    ),
+    signups as (
+      select (r.created_at at time zone 'UTC')::date as day,
+        count(*)::int as sign_ups,
+        count(*) filter (where r.status = 'pending')::int as pending,
+        count(*) filter (where r.status = 'held')::int as held,
+        count(*) filter (where r.status = 'completed')::int as completed,
+        count(*) filter (where r.status = 'rejected')::int as rejected
+      from referral r, window_range w
+      where r.created_at >= w.starts and r.created_at < w.ends
+      group by 1
+    )
+    select to_char(c.day, 'YYYY-MM-DD') as day,
+      coalesce(v.landing_views, 0) as landing_views,
+      coalesce(s.sign_ups, 0) as sign_ups,
+      coalesce(s.pending, 0) as pending,
+      coalesce(s.held, 0) as held,
+      coalesce(s.completed, 0) as completed,
+      coalesce(s.rejected, 0) as rejected
+    from calendar c
+    left join views v on v.day = c.day
+    left join signups s on s.day = c.day
+    order by c.day`;
+  return rows.map((r) => ({
+    day: r.day,
+    landingViews: r.landing_views,
+    signUps: r.sign_ups,
+    pending: r.pending,
+    held: r.held,
+    completed: r.completed,
+    rejected: r.rejected,
+  }));
+}
+
+// ---------------------------------------------------------------------------
+// Totals
+
+export interface ReferralTotals {
+  landingViews: number;
+  /** Referrals created (friends who signed up with a code). */
+  signUps: number;
+  pending: number;
+  held: number;
+  completed: number;
+  rejected: number;
+  /** People who have referred at least one friend. */
+  referrers: number;
+  /** Quota granted as referral rewards (both sides), and taken back by revocations (a positive number). */
+  quotaGranted: number;
+  quotaClawedBack: number;
+}
+
+export interface GetReferralTotalsOptions {
+  db: Db;
+  /** Count only what happened at or after `since` and before `until` (default: all time). */
+  since?: Date;
+  until?: Date;
+}
+
+/** The program's totals, by referral status now (all time unless a period is given). */
+export async function getReferralTotals(options: GetReferralTotalsOptions): Promise<ReferralTotals> {
+  const { db } = options;
+  const since = options.since?.toISOString() ?? null;
+  const until = options.until?.toISOString() ?? null;
+  const [row] = await db.$client<
+    {
+      landing_views: number;
+      sign_ups: number;
+      pending: number;
+      held: number;
+      completed: number;
+      rejected: number;
+      referrers: number;
+      quota_granted: number;
+      quota_clawed_back: number;
+    }[]
+  >`
+    with period as (
+      select coalesce(${since}::timestamptz, '-infinity'::timestamptz) as starts,
+             coalesce(${until}::timestamptz, 'infinity'::timestamptz) as ends
+    ),
+    refs as (
+      select r.* from referral r, period p where r.created_at >= p.starts and r.created_at < p.ends
+    ),
+    grants as (
+      select g.* from quota_grant g, period p where g.created_at >= p.starts and g.created_at < p.ends
+    )
+    select
+      (select count(*) from referral_landing_view v, period p where v.created_at >= p.starts and v.created_at < p.ends)::int as landing_views,
+      (select count(*) from refs)::int as sign_ups,
+      (select count(*) from refs where status = 'pending')::int as pending,
+      (select count(*) from refs where status = 'held')::int as held,
+      (select count(*) from refs where status = 'completed')::int as completed,
+      (select count(*) from refs where status = 'rejected')::int as rejected,
+      (select count(distinct referrer_id) from refs)::int as referrers,
+      (select coalesce(sum(amount), 0) from grants where reason in ('referral_referrer', 'referral_referred'))::int as quota_granted,
+      (select coalesce(-sum(amount), 0) from grants where reason = 'clawback')::int as quota_clawed_back`;
+  if (!row) throw new Error('getReferralTotals: no row');
+  return {
+    landingViews: row.landing_views,
+    signUps: row.sign_ups,
+    pending: row.pending,
+    held: row.held,
+    completed: row.completed,
+    rejected: row.rejected,
+    referrers: row.referrers,
+    quotaGranted: row.quota_granted,
+    quotaClawedBack: row.quota_clawed_back,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Top referrers
+
+export interface TopReferrer {
+  referrer: AdminPerson;
+  completed: number;
+  held: number;
+  pending: number;
+  rejected: number;
+  /** Visits to this referrer's landing page in the same period. */
+  landingViews: number;
+}
+
+export interface GetTopReferrersOptions {
+  db: Db;
+  /** At most this many (default 10). */
+  limit?: number;
+  /** Count only referrals (and visits) at or after `since` and before `until` (default: all time). */
+  since?: Date;
+  until?: Date;
+}
+
+/**
+ * Referrers ranked by completed referrals, then by held ones (a referrer whose
+ * friends keep being held is worth a look), then by all referrals. Everyone
+ * with at least one referral in the period can appear.
+ */
+export async function getTopReferrers(options: GetTopReferrersOptions): Promise<TopReferrer[]> {
+  const { db } = options;
+  const limit = Math.max(1, Math.min(100, Math.trunc(options.limit ?? 10)));
+  const since = options.since?.toISOString() ?? null;
+  const until = options.until?.toISOString() ?? null;
+  const rows = await db.$client<
+    {
+      id: string;
+      name: string | null;
+      email: string | null;
+      completed: number;
+      held: number;
+      pending: number;
+      rejected: number;
+      landing_views: number;
+    }[]
+  >`
+    with period as (
+      select coalesce(${since}::timestamptz, '-infinity'::timestamptz) as starts,
+             coalesce(${until}::timestamptz, 'infinity'::timestamptz) as ends
+    ),
+    ranked as (
+      select r.referrer_id,
+        count(*) filter (where r.status = 'completed')::int as completed,
+        count(*) filter (where r.status = 'held')::int as held,
+        count(*) filter (where r.status = 'pending')::int as pending,
+        count(*) filter (where r.status = 'rejected')::int as rejected,
+        count(*)::int as total
+      from referral r, period p
+      where r.created_at >= p.starts and r.created_at < p.ends
+      group by r.referrer_id
+      order by completed desc, held desc, total desc, r.referrer_id
+      limit ${limit}
+    )
+    select u.id, u.name, u.email, k.completed, k.held, k.pending, k.rejected,
+      (select count(*) from referral_landing_view v, period p
+        where v.referrer_id = k.referrer_id and v.created_at >= p.starts and v.created_at < p.ends)::int as landing_views
+    from ranked k join "user" u on u.id = k.referrer_id
+    order by k.completed desc, k.held desc, k.total desc, k.referrer_id`;
+  return rows.map((r) => ({
+    referrer: { id: r.id, name: r.name, email: r.email },
+    completed: r.completed,
+    held: r.held,
+    pending: r.pending,
+    rejected: r.rejected,
+    landingViews: r.landing_views,
+  }));
+}
+
+// ---------------------------------------------------------------------------
+// Review queue and recent completions
+
+export interface AdminReferral {
+  /** The referral's id: its referred user's id (what decideReferral takes). */
+  referralId: string;
+  referrer: AdminPerson;
+  friend: AdminPerson;
+  status: ReferralStatus;
+  riskScore: number;
+  signals: AdminSignal[];
+  /** Why it is held or not credited, as members read it. */
+  statusReason: string | null;
+  /** When the friend redeemed the code. */
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export interface HeldReferral extends AdminReferral {
+  /** When it was held: when the friend finished signing up (or redeemed, if later). */
+  heldSince: Date;
+  /** The referrer's record, all time: helps to tell a farm from a popular member. */
+  referrerRecord: { completed: number; held: number; rejected: number };
+}
+
+export interface ReviewQueue {
+  /** Every held referral, however many `items` shows. */
+  total: number;
+  /** The oldest first, at most `limit`. */
+  items: HeldReferral[];
+}
+
+interface ReferralRow {
+  referral_id: string;
+  referrer_id: string;
+  referrer_name: string | null;
+  referrer_email: string | null;
+  friend_id: string;
+  friend_name: string | null;
+  friend_email: string | null;
+  status: ReferralStatus;
+  risk_score: number;
+  signals: string[];
+  status_reason: string | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
+function toAdminReferral(r: ReferralRow): AdminReferral {
+  return {
+    referralId: r.referral_id,
+    referrer: { id: r.referrer_id, name: r.referrer_name, email: r.referrer_email },
+    friend: { id: r.friend_id, name: r.friend_name, email: r.friend_email },
+    status: r.status,
+    riskScore: r.risk_score,
+    signals: describeSignals(r.signals),
+    statusReason: r.status_reason,
+    createdAt: new Date(r.created_at),
+    completedAt: r.completed_at === null ? null : new Date(r.completed_at),
+  };
+}
+
+/** The held referrals waiting for an operator, oldest first (first come, first reviewed). */
+export async function getReviewQueue(options: { db: Db; limit?: number }): Promise<ReviewQueue> {
+  const { db } = options;
+  const limit = Math.max(1, Math.min(500, Math.trunc(options.limit ?? 50)));
+  const rows = await db.$client<
+    (ReferralRow & { held_since: string; total: number; record_completed: number; record_held: number; record_rejected: number })[]
+  >`
+    select r.referred_id as referral_id,
+      referrer.id as referrer_id, referrer.name as referrer_name, referrer.email as referrer_email,
+      friend.id as friend_id, friend.name as friend_name, friend.email as friend_email,
+      r.status, r.risk_score, r.signals, r.status_reason, r.created_at, r.completed_at,
+      greatest(r.created_at, coalesce(friend.onboarded_at, r.created_at)) as held_since,
+      count(*) over ()::int as total,
+      record.completed as record_completed, record.held as record_held, record.rejected as record_rejected
+    from referral r
+    join "user" referrer on referrer.id = r.referrer_id
+    join "user" friend on friend.id = r.referred_id
+    cross join lateral (
+      select count(*) filter (where o.status = 'completed')::int as completed,
+        count(*) filter (where o.status = 'held')::int as held,
+        count(*) filter (where o.status = 'rejected')::int as rejected
+      from referral o where o.referrer_id = r.referrer_id
+    ) record
+    where r.status = 'held'
+    order by held_since, r.referred_id
+    limit ${limit}`;
+  return {
+    total: rows[0]?.total ?? 0,
+    items: rows.map((r) => ({
+      ...toAdminReferral(r),
+      heldSince: new Date(r.held_since),
+      referrerRecord: { completed: r.record_completed, held: r.record_held, rejected: r.record_rejected },
+    })),
+  };
+}
+
+/** The most recently completed referrals, newest first: the ones an operator may want to revoke. */
+export async function getRecentCompletedReferrals(options: { db: Db; limit?: number }): Promise<AdminReferral[]> {
+  const { db } = options;
+  const limit = Math.max(1, Math.min(500, Math.trunc(options.limit ?? 20)));
+  const rows = await db.$client<ReferralRow[]>`
+    select r.referred_id as referral_id,
+      referrer.id as referrer_id, referrer.name as referrer_name, referrer.email as referrer_email,
+      friend.id as friend_id, friend.name as friend_name, friend.email as friend_email,
+      r.status, r.risk_score, r.signals, r.status_reason, r.created_at, r.completed_at
+    from referral r
+    join "user" referrer on referrer.id = r.referrer_id
+    join "user" friend on friend.id = r.referred_id
+    where r.status = 'completed'
+    order by r.completed_at desc, r.referred_id
+    limit ${limit}`;
+  return rows.map(toAdminReferral);
+}
+
+// ---------------------------------------------------------------------------
+// Audit log
+
+export interface DecisionLogEntry {
+  id: number;
+  createdAt: Date;
+  action: ReferralDecision;
+  fromStatus: ReferralStatus;
+  toStatus: ReferralStatus;
+  /** The operator, as recorded at the time. */
+  actorEmail: string;
+  reason: string;
+  referralId: string;
+  /** The two people, or null when their account has since been deleted. */
+  referrer: AdminPerson | null;
+  friend: AdminPerson | null;
+}
+
+/** The audit log of operator decisions, newest first. */
+export async function getRecentDecisions(options: { db: Db; limit?: number }): Promise<DecisionLogEntry[]> {
+  const { db } = options;
+  const limit = Math.max(1, Math.min(500, Math.trunc(options.limit ?? 20)));
+  const rows = await db.$client<
+    {
+      id: string | number;
+      created_at: string;
+      action: ReferralDecision;
+      from_status: ReferralStatus;
+      to_status: ReferralStatus;
+      actor_email: string;
+      reason: string;
+      referral_id: string;
+      referrer_id: string | null;
+      referrer_name: string | null;
+      referrer_email: string | null;
+      friend_id: string | null;
+      friend_name: string | null;
+      friend_email: string | null;
+    }[]
+  >`
+    select d.id, d.created_at, d.action, d.from_status, d.to_status, d.actor_email, d.reason, d.referral_id,
+      referrer.id as referrer_id, referrer.name as referrer_name, referrer.email as referrer_email,
+      friend.id as friend_id, friend.name as friend_name, friend.email as friend_email
+    from referral_decision d
+    left join "user" referrer on referrer.id = d.referrer_id
+    left join "user" friend on friend.id = d.referral_id
+    order by d.created_at desc, d.id desc
+    limit ${limit}`;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    createdAt: new Date(r.created_at),
+    action: r.action,
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    actorEmail: r.actor_email,
+    reason: r.reason,
+    referralId: r.referral_id,
+    referrer: r.referrer_id === null ? null : { id: r.referrer_id, name: r.referrer_name, email: r.referrer_email },
+    friend: r.friend_id === null ? null : { id: r.friend_id, name: r.friend_name, email: r.friend_email },
+  }));
+}
+
+// ---------------------------------------------------------------------------
+// Webhook deliveries
+
+export interface FailingWebhookEvent {
+  eventId: string;
+  type: string;
+  referralId: string;
+  /** 'failed': the backend gave up; 'pending': a try failed and it is still retrying. */
+  status: 'pending' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  /** When the next try is due (pending only). */
+  nextAttemptAt: Date | null;
+  createdAt: Date;
+}
+
+export interface WebhookDeliverySummary {
+  delivered: number;
+  /** Not delivered yet, and no try has failed: new, or being sent right now. */
+  pending: number;
+  /** A try failed (last_error); still being retried with backoff. */
+  retrying: number;
+  /** Given up on. */
+  failed: number;
+  /** When the oldest undelivered event was written (null when none waits). */
+  oldestUndeliveredAt: Date | null;
+  /** The failed and retrying events, newest first, at most `limit`. */
+  failing: FailingWebhookEvent[];
+}
+
+/**
+ * How the webhook outbox (`webhook_event`) stands: counts by status, and the
+ * events that have failed or are being retried, with their last error.
+ */
+export async function getWebhookDeliverySummary(options: { db: Db; limit?: number }): Promise<WebhookDeliverySummary> {
+  const { db } = options;
+  const limit = Math.max(1, Math.min(200, Math.trunc(options.limit ?? 10)));
+  const [row] = await db.$client<
+    {
+      delivered: number;
+      pending: number;
+      retrying: number;
+      failed: number;
+      oldest_undelivered_at: string | null;
+      failing: {
+        event_id: string;
+        type: string;
+        referral_id: string;
+        status: 'pending' | 'failed';
+        attempts: number;
+        last_error: string | null;
+        next_attempt_at: string | null;
+        created_at: string;
+      }[];
+    }[]
+  >`
+    select
+      count(*) filter (where e.status = 'delivered')::int as delivered,
+      count(*) filter (where e.status = 'pending' and e.last_error is null)::int as pending,
+      count(*) filter (where e.status = 'pending' and e.last_error is not null)::int as retrying,
+      count(*) filter (where e.status = 'failed')::int as failed,
+      min(e.created_at) filter (where e.status <> 'delivered') as oldest_undelivered_at,
+      coalesce((
+        select json_agg(json_build_object(
+            'event_id', f.event_id, 'type', f.type, 'referral_id', f.referral_id, 'status', f.status,
+            'attempts', f.attempts, 'last_error', f.last_error,
+            'next_attempt_at', case when f.status = 'pending' then f.next_attempt_at end,
+            'created_at', f.created_at
+          ) order by f.created_at desc, f.id desc)
+        from (
+          select * from webhook_event w
+          where w.status = 'failed' or (w.status = 'pending' and w.last_error is not null)
+          order by w.created_at desc, w.id desc
+          limit ${limit}
+        ) f
+      ), '[]'::json) as failing
+    from webhook_event e`;
+  if (!row) throw new Error('getWebhookDeliverySummary: no row');
+  return {
+    delivered: row.delivered,
+    pending: row.pending,
+    retrying: row.retrying,
+    failed: row.failed,
+    oldestUndeliveredAt: row.oldest_undelivered_at === null ? null : new Date(row.oldest_undelivered_at),
+    failing: row.failing.map((f) => ({
+      eventId: f.event_id,
+      type: f.type,
+      referralId: f.referral_id,
+      status: f.status,
+      attempts: f.attempts,
+      lastError: f.last_error,
+      nextAttemptAt: f.next_attempt_at === null ? null : new Date(f.next_attempt_at),
+      createdAt: new Date(f.created_at),
+    })),
+  };
+}

@@ -1,0 +1,59 @@
+'use server';
+
+import { decideReferral, type ReferralDecision } from '@app/common';
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { db } from '@/server/db';
+import { isSameOriginRequest, requireAdmin } from '@/server/admin';
+
+const PAGE = '/admin/referrals';
+
+/** Longest reason kept in the audit log. */
+const MAX_REASON_LENGTH = 500;
+
+const decisionForm = z.object({
+  referralId: z.string().trim().min(1).max(200),
+  reason: z.string().trim().min(1).max(MAX_REASON_LENGTH),
+});
+
+/**
+ * One operator decision from the page's forms (works without JavaScript):
+ * same-origin check, operator check (404 for anyone else, as the page), then
+ * the domain's decideReferral, which audits it. The page shows the outcome
+ * from a closed set of notices (`?notice=` / `?error=`), never from text in the URL.
+ */
+async function decide(action: ReferralDecision, formData: FormData): Promise<never> {
+  if (!(await isSameOriginRequest())) redirect(`${PAGE}?error=forbidden`);
+  const admin = await requireAdmin();
+  const form = decisionForm.safeParse({ referralId: formData.get('referralId') ?? '', reason: formData.get('reason') ?? '' });
+  if (!form.success) {
+    const reasonProblem = form.error.issues.some((i) => i.path[0] === 'reason');
+    redirect(`${PAGE}?error=${reasonProblem ? 'reason' : 'invalid_input'}`);
+  }
+  const result = await decideReferral({
+    db: await db(),
+    referralId: form.data.referralId,
+    action,
+    actor: { id: admin.id, email: admin.email },
+    reason: form.data.reason,
+  });
+  revalidatePath(PAGE);
+  if (!result.ok) redirect(`${PAGE}?error=${result.code === 'invalid_input' ? `${action}-refused` : result.code}`);
+  redirect(`${PAGE}?notice=${action}`);
+}
+
+/** Held → completed: both rewards granted (exactly once). */
+export async function approveReferral(formData: FormData): Promise<void> {
+  await decide('approve', formData);
+}
+
+/** Pending or held → rejected: no rewards; the place under the cap is freed. */
+export async function rejectReferral(formData: FormData): Promise<void> {
+  await decide('reject', formData);
+}
+
+/** Completed → rejected: both rewards taken back (clawback rows in the ledger). */
+export async function revokeReferral(formData: FormData): Promise<void> {
+  await decide('revoke', formData);
+}
