@@ -144,6 +144,10 @@ export function createBackend(options: { db: Db; env: BackendEnv; log: Logger })
 
   async function onMessage(client: Client, data: RawData, isBinary: boolean) {
     const { ws } = client;
+    // Once the connection is closing (drain, flood), messages still in flight from the client are not
+    // served: their answer could no longer be sent, so the client must be able to take "no answer before
+    // the close" as "not done".
+    if (ws.readyState !== ws.OPEN) return;
     if (!allow(client)) {
       client.violations++;
       if (client.violations > env.rateLimit.maxViolations) {

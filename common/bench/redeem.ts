@@ -15,6 +15,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import type postgres from 'postgres';
 import {
   DEFAULT_QUOTA,
@@ -53,13 +54,13 @@ function runPgbench(pgbench: string, url: string): number {
   return Number(tps[1]);
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** Referrers and enough fresh friends that every redemption of the run can succeed. */
-async function seed(sql: postgres.Sql, friendsPerRun: number): Promise<string[]> {
+export async function seed(sql: postgres.Sql, friendsPerRun: number): Promise<string[]> {
   const friends = 2 * friendsPerRun;
   const referrers = 2 * Math.ceil(friendsPerRun / MAX_REFERRALS_PER_CODE);
   await sql`
@@ -89,7 +90,7 @@ async function seed(sql: postgres.Sql, friendsPerRun: number): Promise<string[]>
   return codes.map((c) => c.referral_code);
 }
 
-interface Invariants {
+export interface Invariants {
   over_cap: number;
   referred_twice: number;
   wrong_quota: number;
@@ -97,7 +98,7 @@ interface Invariants {
   total: number;
 }
 
-async function checkInvariants(sql: postgres.Sql): Promise<Invariants> {
+export async function checkInvariants(sql: postgres.Sql): Promise<Invariants> {
   const [row] = await sql<Invariants[]>`
     select
       (select count(*)::int from (select referrer_id from referral group by referrer_id
@@ -230,4 +231,5 @@ async function main() {
   }
 }
 
-await main();
+// Run when started as a script; web/bench/http-load.ts imports the seeding and checks.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

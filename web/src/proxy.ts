@@ -4,29 +4,96 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/env';
 
 /**
- * On a referral landing page, remember the code in a first-party cookie for
- * 30 days (DESIGN.md §6), so a visitor who signs up later, or whose sign-in
- * loses the URL, is still attributed at onboarding. Only well-formed codes
- * are stored; the cookie is HttpOnly, SameSite=Lax, and Secure when the app
- * is served over https.
+ * The Content-Security-Policy of a page. Scripts run only with this request's
+ * nonce (Next.js puts it on its own scripts when the request carries the
+ * policy) or when such a script loads them ('strict-dynamic'); no plugins, no
+ * <base>, no framing, forms post only to the app, and the page may connect
+ * only to the app and the backend websocket. `next dev` also needs
+ * 'unsafe-eval' (React's dev tooling) and inline styles (its overlay).
+ */
+function contentSecurityPolicy(options: { nonce: string; backendWsUrl: string; appUrl: string; dev: boolean }): string {
+  const { nonce, dev } = options;
+  // A malformed NEXT_PUBLIC_BACKEND_WS_URL leaves only live updates off, not every page broken.
+  const backend = URL.canParse(options.backendWsUrl) ? ` ${new URL(options.backendWsUrl).origin}` : '';
+  const directives = [
+    `default-src 'self'`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? ` 'unsafe-eval'` : ''}`,
+    dev ? `style-src 'self' 'unsafe-inline'` : `style-src 'self' 'nonce-${nonce}'`,
+    // React renders `style={...}` props as attributes (the member page has a few); they cannot run script.
+    `style-src-attr 'unsafe-inline'`,
+    `img-src 'self' data: blob:`,
+    `font-src 'self'`,
+    `connect-src 'self'${backend}`,
+    `object-src 'none'`,
+    `base-uri 'none'`,
+    `form-action 'self'`,
+    `frame-ancestors 'none'`,
+  ];
+  if (options.appUrl.startsWith('https:')) directives.push('upgrade-insecure-requests');
+  return directives.join('; ');
+}
+
+/**
+ * Same rule as the API's CSRF check (web/src/server/route.ts, DESIGN.md §6):
+ * a present Origin must be the app's; without one, a browser's
+ * `Sec-Fetch-Site: cross-site` gives the request away.
+ */
+function crossOrigin(request: NextRequest, appUrl: string): boolean {
+  const origin = request.headers.get('origin');
+  if (origin !== null) return origin !== appUrl;
+  return request.headers.get('sec-fetch-site') === 'cross-site';
+}
+
+/**
+ * Runs before every page (not the API, not static files):
+ * - refuses a cross-origin POST (a server action) with 403 `forbidden`, the
+ *   same answer as the API, before any action runs (Next.js's own check
+ *   aborts such a request with a 500);
+ * - sends a strict Content-Security-Policy with a fresh nonce;
+ * - on a referral landing page `/referrals/<code>`, remembers the code in a
+ *   first-party cookie for 30 days (DESIGN.md §6), so a visitor who signs up
+ *   later, or whose sign-in loses the URL, is still attributed at onboarding.
+ *   Only well-formed codes are stored; the cookie is HttpOnly, SameSite=Lax,
+ *   and Secure when the app is served over https.
  */
 export function proxy(request: NextRequest) {
-  const response = NextResponse.next();
-  const segment = request.nextUrl.pathname.split('/')[2] ?? '';
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    // A broken %-escape makes Next's router fail with a bare 500 after a rewrite: send the browser to the friendly page.
-    return NextResponse.redirect(new URL('/referrals/invalid-link', request.url));
+  const { appUrl, backendWsUrl, nodeEnv } = env();
+  if (request.method !== 'GET' && request.method !== 'HEAD' && crossOrigin(request, appUrl)) {
+    return NextResponse.json(
+      { error: { code: 'forbidden', message: 'Cross-origin requests are not allowed.' } },
+      { status: 403, headers: { 'cache-control': 'no-store' } },
+    );
   }
-  const parsed = parseReferralInput(decoded);
-  if (parsed.ok) {
-    response.cookies.set(REFERRAL_COOKIE_NAME, parsed.referralCode, {
+
+  const pathname = request.nextUrl.pathname;
+  let landingCode: string | null = null;
+  if (pathname.startsWith('/referrals/')) {
+    const segment = pathname.split('/')[2] ?? '';
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // A broken %-escape makes Next's router fail with a bare 500 after a rewrite: send the browser to the friendly page.
+      return NextResponse.redirect(new URL('/referrals/invalid-link', request.url));
+    }
+    const parsed = parseReferralInput(decoded);
+    if (parsed.ok) landingCode = parsed.referralCode;
+  }
+
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
+  const policy = contentSecurityPolicy({ nonce, backendWsUrl, appUrl, dev: nodeEnv === 'development' });
+  // Next.js reads the policy from the request to put the nonce on the scripts it renders.
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('content-security-policy', policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set('content-security-policy', policy);
+
+  if (landingCode) {
+    response.cookies.set(REFERRAL_COOKIE_NAME, landingCode, {
       httpOnly: true,
       sameSite: 'lax',
       // Secure whenever the app is served over https (APP_URL), as in production.
-      secure: env().appUrl.startsWith('https:'),
+      secure: appUrl.startsWith('https:'),
       maxAge: REFERRAL_COOKIE_MAX_AGE_SECONDS,
       path: '/',
     });
@@ -34,4 +101,5 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
-export const config = { matcher: ['/referrals/(.*)'] };
+// Every page; not the API (JSON, and next-auth's own sign-in pages), nor built assets.
+export const config = { matcher: ['/((?!api/|_next/static|_next/image|favicon.ico).*)'] };

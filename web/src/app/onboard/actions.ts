@@ -16,10 +16,17 @@ import { requestFingerprint } from '@/server/client-fingerprint';
 import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
 import { currentUser } from '@/server/session';
+import { SIGN_UP_PROBLEMS } from './messages';
 
 const signUpSchema = z.object({
-  name: z.string().trim().min(1, 'Please enter a name').max(100, 'Please use at most 100 characters'),
-  terms: z.literal('on', { message: 'Please accept the terms to continue' }),
+  name: z
+    .string()
+    .trim()
+    .min(1, SIGN_UP_PROBLEMS.nameMissing)
+    .max(100, SIGN_UP_PROBLEMS.nameTooLong)
+    // PostgreSQL text cannot hold a NUL byte (the update failed with a 500); no control character belongs in a name.
+    .refine((name) => !/\p{Cc}/u.test(name), SIGN_UP_PROBLEMS.nameCharacters),
+  terms: z.literal('on', { message: SIGN_UP_PROBLEMS.terms }),
   referralCode: z.string().max(2048).optional(),
 });
 
@@ -39,7 +46,7 @@ export async function completeSignUp(formData: FormData): Promise<void> {
     referralCode: formData.get('referralCode') || undefined,
   });
   if (!parsed.success) {
-    const params = new URLSearchParams({ problem: parsed.error.issues[0]?.message ?? 'Please check the form' });
+    const params = new URLSearchParams({ problem: parsed.error.issues[0]?.message ?? SIGN_UP_PROBLEMS.form });
     const code = formData.get('referralCode');
     if (typeof code === 'string' && parseReferralInput(code).ok) params.set('referral_code', code);
     redirect(`/onboard?${params}`);

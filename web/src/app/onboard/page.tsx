@@ -12,6 +12,7 @@ import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
 import { currentUser } from '@/server/session';
 import { completeSignUp } from './actions';
+import { knownProblem } from './messages';
 
 export const metadata: Metadata = { title: 'Finish signing up' };
 
@@ -38,7 +39,7 @@ export default async function OnboardPage({ searchParams }: { searchParams: Sear
   // The code from the link, else the one the landing page remembered.
   const code = fromUrl ?? (await cookies()).get(REFERRAL_COOKIE_NAME)?.value;
   const invite = code ? await validateReferralCode({ db: database, input: code }) : null;
-  const problem = first(params.problem);
+  const problem = knownProblem(first(params.problem));
 
   return (
     <>

@@ -21,7 +21,8 @@ declare module 'next-auth' {
 
 const devLoginSchema = z.object({
   email: z.email().max(254),
-  name: z.string().trim().max(100).optional(),
+  // No control characters: a NUL byte made the insert fail, and next-auth echoed the SQL error into the error page's URL.
+  name: z.string().trim().max(100).refine((name) => !/\p{Cc}/u.test(name)).optional(),
 });
 
 interface OidcProfile {
@@ -76,8 +77,15 @@ export function buildAuthOptions(database: Db, e: Env = env()): NextAuthOptions 
         async authorize(credentials) {
           const parsed = devLoginSchema.safeParse(credentials ?? {});
           if (!parsed.success) return null;
-          const user = await findOrCreateUserByEmail({ db: database, email: parsed.data.email, name: parsed.data.name });
-          return { id: user.id, name: user.name, email: user.email };
+          try {
+            const user = await findOrCreateUserByEmail({ db: database, email: parsed.data.email, name: parsed.data.name });
+            return { id: user.id, name: user.name, email: user.email };
+          } catch (error) {
+            // next-auth puts a thrown message into the error page's URL: log the details here, send only a code.
+            const requestId = crypto.randomUUID();
+            console.error(JSON.stringify({ level: 'error', requestId, where: 'dev-login', error: error instanceof Error ? error.message : String(error) }));
+            throw new Error(`internal (request ${requestId})`);
+          }
         },
       }),
     );

@@ -1,0 +1,110 @@
+import { DEFAULT_QUOTA, REFERRAL_REWARD_REFERRED } from '@app/common';
+import { closeDb, createDb, type Db } from '@app/common/db';
+import { createUser, createUsers } from '@app/common/testing';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { startCluster, type Cluster } from './cluster';
+import { lockUsers, sleep, untilLockWaiters } from './database';
+import { describeOutcome, redeemed, redeemOverHttp, typedError, type HttpOutcome } from './http';
+import { checkInvariants, referralsByReferred } from './invariants';
+import { startServers, type Servers } from './servers';
+
+/** Longest a request may take: the drain must not leave one hanging. */
+const BOUND_MS = 15_000;
+
+let cluster: Cluster;
+let servers: Servers;
+let db: Db;
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  db = createDb(cluster.url, { max: 10 });
+  servers = await startServers(cluster.url, { web: true, backend: false });
+});
+
+afterAll(async () => {
+  await servers?.stop();
+  if (db) await closeDb(db);
+  await cluster?.destroy();
+});
+
+describe('web SIGTERM under HTTP load', () => {
+  it('finishes the redemptions in flight, refuses new ones, exits, and leaves nothing half done', async () => {
+    onTestFailed(() => console.error(servers.logs()));
+    const web = servers.web!;
+    const referrers = await createUsers(db, 16, { onboardedAt: new Date() });
+    // 70 friends finished onboarding (their redemption completes at once), 30 did not (it stays pending).
+    const friends = [...(await createUsers(db, 70, { onboardedAt: new Date() })), ...(await createUsers(db, 30))];
+    const latecomers = await createUsers(db, 5, { onboardedAt: new Date() });
+    const lateReferrer = await createUser(db, { onboardedAt: new Date() });
+    const referrerOf = (i: number) => referrers[i % referrers.length]!;
+
+    // Redemptions of half the codes wait on these locks: the requests are in flight at SIGTERM.
+    const locks = await lockUsers(db, referrers.slice(0, 8).map((r) => r.id));
+    const requests: Promise<HttpOutcome>[] = friends.map((friend, i) =>
+      redeemOverHttp(web.base, friend, referrerOf(i).referralCode, BOUND_MS),
+    );
+    // The blocked ones fill web's pool (10 connections); every other request waits behind them.
+    await untilLockWaiters(db, 10);
+    await sleep(300);
+
+    const sigtermAt = Date.now();
+    web.child.kill('SIGTERM');
+    // New requests after SIGTERM: refused at the door, or answered; never half done.
+    await sleep(100);
+    const late = await Promise.all(latecomers.map((u) => redeemOverHttp(web.base, u, lateReferrer.referralCode, 5_000)));
+    await sleep(200);
+    await locks.release();
+
+    const outcomes = await Promise.all(requests);
+    const exitCode = await Promise.race([web.exited, sleep(20_000).then(() => 'still running')]);
+    console.log(
+      `[faults] web exited ${String(exitCode)} ${Date.now() - sigtermAt} ms after SIGTERM; ` +
+        `${outcomes.filter((o) => o.endedAt > sigtermAt).length} of ${outcomes.length} requests answered after it; ` +
+        `late: ${late.map((o) => (o.kind === 'response' ? o.status : 'refused')).join(', ')}`,
+    );
+
+    // Every request in flight at SIGTERM was answered: a 200 or a typed error of DESIGN.md §5, none cut off.
+    expect(outcomes.filter((o) => o.endedAt > sigtermAt).length, 'requests answered after SIGTERM').toBeGreaterThan(0);
+    const unclean = outcomes.filter((o) => !redeemed(o) && !typedError(o));
+    expect(unclean.map(describeOutcome)).toEqual([]);
+
+    // The process drains and exits by itself (next start exits 143 on SIGTERM, after closing its server).
+    expect(exitCode).not.toBe('still running');
+    expect([0, 143]).toContain(exitCode);
+
+    // Every 200 has its referral, whole; every refusal left nothing.
+    const rows = await referralsByReferred(db.$client);
+    outcomes.forEach((outcome, i) => {
+      const friend = friends[i]!;
+      const row = rows.get(friend.id);
+      const ok = redeemed(outcome);
+      if (ok) {
+        const expected = friend.onboardedAt ? 'completed' : 'pending';
+        expect(ok.status).toBe(expected);
+        expect(ok.quota).toBe(friend.onboardedAt ? DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED : DEFAULT_QUOTA);
+        expect(row).toMatchObject({ referrer_id: referrerOf(i).id, status: expected });
+      } else {
+        expect(typedError(outcome)?.code, describeOutcome(outcome)).toBe('code_exhausted');
+        expect(row).toBeUndefined();
+      }
+    });
+    // 16 referrers, 5 referrals each at most: 80 of the 100 succeed.
+    expect(outcomes.filter((o) => redeemed(o)).length).toBe(80);
+
+    // A late request was refused at the door (nothing done) or answered cleanly (and then done whole).
+    late.forEach((outcome, i) => {
+      const row = rows.get(latecomers[i]!.id);
+      if (outcome.kind === 'transport') {
+        expect(outcome.timeout, describeOutcome(outcome)).toBe(false);
+        expect(row).toBeUndefined();
+      } else if (redeemed(outcome)) {
+        expect(row).toMatchObject({ status: 'completed' });
+      } else {
+        expect(typedError(outcome), describeOutcome(outcome)).not.toBeNull();
+      }
+    });
+
+    const report = await checkInvariants(db.$client);
+    expect(report.violations).toEqual([]);
+  });
+});
