@@ -94,6 +94,8 @@ export interface Invariants {
   over_cap: number;
   referred_twice: number;
   wrong_quota: number;
+  /** Users whose quota is not DEFAULT_QUOTA + their quota_grant rows (DESIGN.md §9). */
+  ledger_violations: number;
   completed: number;
   total: number;
 }
@@ -101,8 +103,8 @@ export interface Invariants {
 export async function checkInvariants(sql: postgres.Sql): Promise<Invariants> {
   const [row] = await sql<Invariants[]>`
     select
-      (select count(*)::int from (select referrer_id from referral group by referrer_id
-        having count(*) > ${MAX_REFERRALS_PER_CODE}) x) as over_cap,
+      (select count(*)::int from (select referrer_id from referral where status::text <> 'rejected'
+        group by referrer_id having count(*) > ${MAX_REFERRALS_PER_CODE}) x) as over_cap,
       (select count(*)::int from (select referred_id from referral group by referred_id
         having count(*) > 1) x) as referred_twice,
       (select count(*)::int from "user" u where u.id not like 'member-%' and u.quota <> ${DEFAULT_QUOTA}
@@ -111,6 +113,9 @@ export async function checkInvariants(sql: postgres.Sql): Promise<Invariants> {
         + ${REFERRAL_REWARD_REFERRED} * (select count(*) from referral r
             where r.referred_id = u.id and r.status = 'completed')::int
       ) as wrong_quota,
+      (select count(*)::int from "user" u
+        left join (select user_id, sum(amount) as total from quota_grant group by user_id) g on g.user_id = u.id
+        where u.id not like 'member-%' and u.quota <> ${DEFAULT_QUOTA} + coalesce(g.total, 0)) as ledger_violations,
       (select count(*)::int from referral where status = 'completed' and referrer_id not like 'member-%') as completed,
       (select count(*)::int from referral where referrer_id not like 'member-%') as total`;
   return row!;
@@ -209,7 +214,8 @@ async function main() {
       await closeDb(db);
     }
 
-    const invariantsOk = invariants.over_cap === 0 && invariants.referred_twice === 0 && invariants.wrong_quota === 0;
+    const invariantsOk =
+      invariants.over_cap === 0 && invariants.referred_twice === 0 && invariants.wrong_quota === 0 && invariants.ledger_violations === 0;
     const ratio = (rate: number) => (baselineTps === null ? 'n/a' : (rate / baselineTps).toFixed(2));
     console.log('\nresults');
     console.log(`  pgbench tpcb-like, ${CLIENTS} clients, scale ${SCALE}: ${baselineTps === null ? 'n/a' : baselineTps.toFixed(0)} TPS`);
@@ -222,7 +228,7 @@ async function main() {
     console.log(`  target: spread ratio >= 0.8`);
     console.log(
       `  invariants: ${invariantsOk ? 'ok' : 'VIOLATED'} (${invariants.total} referrals, ${invariants.completed} completed, ` +
-        `${invariants.over_cap} over cap, ${invariants.referred_twice} referred twice, ${invariants.wrong_quota} wrong quotas)`,
+        `${invariants.over_cap} over cap, ${invariants.referred_twice} referred twice, ${invariants.wrong_quota} wrong quotas, ${invariants.ledger_violations} off the ledger)`,
     );
     if (!invariantsOk || runs.some((r) => Object.keys(r.failures).length > 0)) process.exitCode = 1;
   } finally {

@@ -461,6 +461,7 @@ async function main() {
       invariants.over_cap > 0 && `${invariants.over_cap} referrers over the cap`,
       invariants.referred_twice > 0 && `${invariants.referred_twice} users referred twice`,
       invariants.wrong_quota > 0 && `${invariants.wrong_quota} wrong quotas`,
+      invariants.ledger_violations > 0 && `${invariants.ledger_violations} quotas off the ledger`,
       quotaSum.quota_sum !== quotaSum.expected && `sum of quotas ${quotaSum.quota_sum}, expected ${quotaSum.expected}`,
       ...Object.entries(rows).flatMap(([label, r]) => [
         r.missing_rows > 0 && `${label}: ${r.missing_rows} successful redeems without their row`,

@@ -7,6 +7,7 @@ import {
   REFERRAL_REWARD_REFERRER,
 } from '@app/common';
 import type { Db } from '@app/common/db';
+import { findLedgerViolations } from '@app/common/referrals';
 
 type Sql = Db['$client'];
 
@@ -38,7 +39,8 @@ export async function checkInvariants(sql: Sql): Promise<InvariantReport> {
 
   await report(
     `referrers with more than ${MAX_REFERRALS_PER_CODE} referrals`,
-    sql`select referrer_id, count(*)::int as n from referral group by referrer_id having count(*) > ${MAX_REFERRALS_PER_CODE}`,
+    sql`select referrer_id, count(*)::int as n from referral where status::text <> 'rejected'
+        group by referrer_id having count(*) > ${MAX_REFERRALS_PER_CODE}`,
   );
   await report(
     'users referred more than once',
@@ -47,7 +49,8 @@ export async function checkInvariants(sql: Sql): Promise<InvariantReport> {
   await report(
     'referrals whose completed_at does not match their status',
     sql`select referrer_id, referred_id, status, completed_at from referral
-        where (status = 'completed') <> (completed_at is not null) or completed_at < created_at`,
+        where (status::text in ('pending', 'held', 'completed') and (status = 'completed') <> (completed_at is not null))
+           or completed_at < created_at`,
   );
   await report(
     'pending referrals of users who finished onboarding (a completion left half done)',
@@ -68,6 +71,11 @@ export async function checkInvariants(sql: Sql): Promise<InvariantReport> {
         where u.quota <> ${DEFAULT_QUOTA}
           + ${REFERRAL_REWARD_REFERRER} * (select count(*) from referral r where r.referrer_id = u.id and r.status = 'completed')::int
           + ${REFERRAL_REWARD_REFERRED} * (select count(*) from referral r where r.referred_id = u.id and r.status = 'completed')::int`,
+  );
+
+  await report(
+    'users whose quota is not DEFAULT_QUOTA plus their quota ledger (DESIGN.md §9)',
+    findLedgerViolations(sql),
   );
 
   const [counts] = await sql<Counts[]>`
