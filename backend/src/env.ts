@@ -1,5 +1,6 @@
 import { DEVELOPMENT_AUTH_SECRET } from '@app/common/constants';
 import { z } from 'zod';
+import { parseWebhookSettings, type WebhookSettings } from './webhooks/config';
 
 const optional = z
   .string()
@@ -27,6 +28,17 @@ const schema = z.object({
   WS_RATE_LIMIT_BURST: positiveInt(20),
   WS_RATE_LIMIT_MAX_VIOLATIONS: positiveInt(50),
   WS_DRAIN_TIMEOUT_MS: positiveInt(10_000),
+  // Webhooks (docs/webhooks.md). No WEBHOOK_URLS: no delivery loop, events stay pending in the outbox.
+  /** Comma-separated http(s) endpoints; every event goes to each of them. */
+  WEBHOOK_URLS: optional,
+  /** The HMAC key of the signatures (>= 16 characters, or whsec_<base64>); may differ from AUTH_SECRET. */
+  WEBHOOK_SECRET: optional,
+  WEBHOOK_POLL_INTERVAL_MS: positiveInt(500),
+  WEBHOOK_BATCH_SIZE: positiveInt(50),
+  WEBHOOK_MAX_ATTEMPTS: positiveInt(10),
+  WEBHOOK_BACKOFF_BASE_MS: positiveInt(60_000),
+  WEBHOOK_BACKOFF_MAX_MS: positiveInt(6 * 60 * 60 * 1000),
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000),
 });
 
 export interface BackendEnv {
@@ -40,6 +52,8 @@ export interface BackendEnv {
   maxPayloadBytes: number;
   rateLimit: { perSecond: number; burst: number; maxViolations: number };
   drainTimeoutMs: number;
+  /** Null when WEBHOOK_URLS is unset: no delivery loop runs. */
+  webhooks: WebhookSettings | null;
 }
 
 /** The backend's own environment (it needs fewer variables than web), checked once at start. */
@@ -56,6 +70,7 @@ export function loadBackendEnv(source: Record<string, string | undefined> = proc
   if (!URL.canParse(appUrl)) problems.push('  - APP_URL: must be a URL');
   const extra = (e?.WS_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const origin of extra) if (!URL.canParse(origin)) problems.push(`  - WS_ALLOWED_ORIGINS: ${origin} is not a URL`);
+  const webhooks = e ? parseWebhookSettings(e, problems) : null;
   if (!e || problems.length > 0) throw new Error(`Invalid environment for the backend:\n${problems.join('\n')}`);
   return {
     secret: secret ?? DEVELOPMENT_AUTH_SECRET,
@@ -72,5 +87,6 @@ export function loadBackendEnv(source: Record<string, string | undefined> = proc
       maxViolations: e.WS_RATE_LIMIT_MAX_VIOLATIONS,
     },
     drainTimeoutMs: e.WS_DRAIN_TIMEOUT_MS,
+    webhooks,
   };
 }

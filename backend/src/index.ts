@@ -1,11 +1,12 @@
 // The websocket backend: ws://<host>:BACKEND_PORT/ws (DESIGN.md §7).
 import { getDb, shutdownDb } from '@app/common/db';
-import { loadBackendEnv } from './env';
+import { loadBackendEnv, type BackendEnv } from './env';
 import { listenForReferralEvents } from './live-updates';
 import { jsonLogger as log } from './log';
 import { createBackend } from './server';
+import { countPendingEvents, startWebhookDelivery } from './webhooks';
 
-let env;
+let env: BackendEnv;
 try {
   env = loadBackendEnv();
 } catch (error) {
@@ -16,7 +17,29 @@ try {
 const db = await getDb();
 const backend = createBackend({ db, env, log });
 const port = await backend.listen(env.port);
-const listener = await listenForReferralEvents(db.$client, (event) => backend.publish(event), log);
+// Webhooks (docs/webhooks.md): without WEBHOOK_URLS nothing is sent and the
+// outbox rows stay pending, to be delivered once endpoints are configured.
+const webhooks = env.webhooks ? startWebhookDelivery({ sql: db.$client, settings: env.webhooks, log }) : null;
+if (env.webhooks) {
+  log('info', 'webhooks: delivering', {
+    endpoints: env.webhooks.endpoints.map((e) => e.label),
+    pollIntervalMs: env.webhooks.pollIntervalMs,
+    maxAttempts: env.webhooks.maxAttempts,
+  });
+} else {
+  log('info', 'webhooks: off (WEBHOOK_URLS is not set); outbox events stay pending', {
+    pending: await countPendingEvents(db.$client).catch(() => null),
+  });
+}
+const listener = await listenForReferralEvents(
+  db.$client,
+  (event) => {
+    backend.publish(event);
+    // The change that was announced wrote its outbox rows: look for them now.
+    webhooks?.wake();
+  },
+  log,
+);
 log('info', 'backend listening', { port, path: '/ws', allowedOrigins: env.allowedOrigins });
 
 let stopping = false;
@@ -24,7 +47,9 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log('info', 'draining', { signal, connections: backend.connectionCount() });
-  await backend.drain();
+  // In-flight webhook requests get the same grace as websocket actions; what
+  // is still unanswered then is aborted and its lease released for another process.
+  await Promise.all([backend.drain(), webhooks?.stop(env.drainTimeoutMs)]);
   await listener.unlisten().catch(() => {});
   await shutdownDb();
   log('info', 'stopped');

@@ -7,6 +7,7 @@ import {
   completeOnboarding,
   redeemReferralCode,
 } from '@app/common';
+import { FRAUD_CONFIG } from '@app/common/referrals';
 import { createUser } from '@app/common/testing';
 import { describe, expect, it } from 'vitest';
 import { startBackend, TestClient, useTestDb } from './helpers';
@@ -75,7 +76,8 @@ describe('live updates across processes', () => {
     await expect(
       db.$client.begin(async (tx) => {
         const [row] = await tx`select * from referral_redeem(${friend.id}, ${referrer.referralCode},
-          ${MAX_REFERRALS_PER_CODE}, ${REFERRAL_REDEEM_WINDOW_DAYS}, ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED})`;
+          ${MAX_REFERRALS_PER_CODE}, ${REFERRAL_REDEEM_WINDOW_DAYS}, ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED},
+          ${FRAUD_CONFIG}::jsonb)`;
         expect(row).toMatchObject({ result_code: 'ok', result_status: 'completed' });
         throw new Error('roll back');
       }),

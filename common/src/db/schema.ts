@@ -172,6 +172,9 @@ export const webhookEvents = pgTable(
     lastError: text('last_error'),
     deliveredAt: timestamp('delivered_at', { mode: 'date', withTimezone: true }),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+    // The endpoints that answered 2xx (keys: a short SHA-256 of each URL, see
+    // backend/src/webhooks/config.ts), so a retry goes only to the ones that did not.
+    deliveredTo: text('delivered_to').array().notNull().default(sql`'{}'::text[]`),
   },
   (table) => [
     check('webhook_event_status', sql`${table.status} IN ('pending', 'delivered', 'failed')`),
