@@ -66,7 +66,7 @@ describe('getReferralSummary', () => {
     const friend = await createUser(db);
     await redeemReferralCode({ db, userId: friend.id, input: referrer.referralCode });
     expect(await getReferralSummary({ db, userId: friend.id, appUrl: APP_URL })).toMatchObject({
-      referredBy: { name: 'Grace', status: 'completed', statusReason: null },
+      referredBy: { name: 'Grace', status: 'pending', statusReason: null },
       canRedeem: false,
     });
   });
