@@ -12,7 +12,7 @@ export const REFERRAL_REWARD_REFERRER = 500;
 /** Quota added to the referred user when the referral completes. */
 export const REFERRAL_REWARD_REFERRED = 500;
 
-/** Referrals (pending + completed) one referrer can have, over all of their codes. */
+/** Referrals (pending + held + completed; rejected ones do not count) one referrer can have, over all of their codes. */
 export const MAX_REFERRALS_PER_CODE = 5;
 
 /** Code regenerations per user per UTC day. */

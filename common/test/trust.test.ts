@@ -14,6 +14,7 @@ import { decideReferral, type ReferralDecision } from '../src/referrals/decide-r
 import { recordLandingView, recordSignupFingerprint } from '../src/referrals/fingerprint';
 import { findLedgerViolations, getQuotaHistory } from '../src/referrals/ledger';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
+import { validateReferralCode } from '../src/referrals/validate-referral-code';
 import { createUser, createUsers, getUser, referralOfReferred } from '../src/testing/factories';
 import { useTestDb } from './helpers';
 
@@ -73,6 +74,16 @@ describe('quota ledger', () => {
       db.$client`insert into quota_grant (user_id, amount, reason, referral_id) values (${friend.id}, 500, 'referral_referred', ${friend.id})`,
     ).rejects.toThrow(/quota_grant_once/);
     expect(await quotas(referrer, friend)).toEqual([DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER, DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED]);
+  });
+
+  it('keeps the signatures of the previous release working during a rolling upgrade, ledger included', async () => {
+    const { referrer, friend } = await pair();
+    await db.$client`update "user" set onboarded_at = now() where id = ${friend.id}`;
+    const [row] = await db.$client`select * from referral_redeem(${friend.id}, ${referrer.referralCode}, 5, 7, 500, 500)`;
+    expect(row).toMatchObject({ result_code: 'ok', result_status: 'completed', result_quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED });
+    const [again] = await db.$client`select * from referral_complete_onboarding(${friend.id}, 500, 500)`;
+    expect(again).toMatchObject({ result_code: 'ok', result_reward_granted: false });
+    expect(await grantsOf(friend.id)).toHaveLength(2);
   });
 
   it('shows members their quota history in plain words, without e-mails', async () => {
@@ -218,6 +229,17 @@ describe('operator decisions', () => {
     expect(redeemed.every((r) => r.ok)).toBe(true);
     const oneMore = await createUser(db);
     expect(await redeemReferralCode({ db, userId: oneMore.id, input: referrer.referralCode })).toMatchObject({ ok: false, code: 'code_exhausted' });
+  });
+
+  it('the landing page and /onboard (validate) count the cap as redeem does: a rejected referral frees its place', async () => {
+    const { referrer, friend } = await heldReferral();
+    await decideReferral({ db, referralId: friend.id, action: 'reject', actor: admin, reason: 'throwaway e-mail' });
+    const others = await createUsers(db, MAX_REFERRALS_PER_CODE - 1);
+    for (const other of others) await redeemReferralCode({ db, userId: other.id, input: referrer.referralCode });
+    expect(await validateReferralCode({ db, input: referrer.referralCode })).toMatchObject({ ok: true });
+    const last = await createUser(db);
+    await redeemReferralCode({ db, userId: last.id, input: referrer.referralCode });
+    expect(await validateReferralCode({ db, input: referrer.referralCode })).toMatchObject({ ok: false, code: 'code_exhausted' });
   });
 
   it('a held referral counts toward the cap', async () => {

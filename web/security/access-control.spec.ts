@@ -137,8 +137,8 @@ test('what each user sees (API, pages, public validate and landing page, websock
   // The referrer's own view: friends by display name only.
   const summary = jsonOf(await http('/api/referrals', { cookie: referrer.cookie })) as { referrals: Record<string, unknown>[] };
   expect(summary.referrals.map((r) => Object.keys(r).sort())).toEqual([
-    ['completedAt', 'createdAt', 'name', 'status'],
-    ['completedAt', 'createdAt', 'name', 'status'],
+    ['completedAt', 'createdAt', 'name', 'status', 'statusReason'],
+    ['completedAt', 'createdAt', 'name', 'status', 'statusReason'],
   ]);
   expect(summary.referrals.map((r) => r.name).sort()).toEqual(['A friend', 'Bob Friend']);
   const validate = jsonOf(await http(`/api/referrals/validate?code=${code}`, { headers: { 'x-forwarded-for': '198.51.100.8' } }));

@@ -36,7 +36,7 @@ export async function validateReferralCode(options: ValidateReferralCodeOptions)
   const code = parsed.referralCode;
 
   const [row] = await options.db.$client<ValidateRow[]>`
-    select u.name, (select count(*)::int from referral where referrer_id = u.id) as used
+    select u.name, (select count(*)::int from referral where referrer_id = u.id and status::text <> 'rejected') as used
     from "user" u
     where u.referral_code = ${code}`;
   if (!row) return fail('code_not_found');

@@ -165,6 +165,8 @@ END;
 $$;
 --> statement-breakpoint
 
+-- The functions of 0001 take a new last parameter (the fraud settings): the
+-- old signatures are dropped here and defined again at the end as wrappers.
 DROP FUNCTION IF EXISTS referral_redeem(text, text, integer, integer, integer, integer);
 --> statement-breakpoint
 DROP FUNCTION IF EXISTS referral_complete_onboarding(text, integer, integer);
@@ -370,4 +372,31 @@ BEGIN
   result_code := 'ok';
   RETURN NEXT;
 END;
+$$;
+
+--> statement-breakpoint
+
+-- 11. The signatures of migration 0001, kept for a rolling upgrade: processes
+--     of the previous release, still running while this one starts, call
+--     these. They run the new rules with the fraud settings of this release.
+CREATE OR REPLACE FUNCTION referral_redeem(
+  p_user_id text, p_code text, p_max_referrals integer, p_window_days integer,
+  p_reward_referrer integer, p_reward_referred integer
+) RETURNS TABLE (
+  result_code text, result_status referral_status, result_quota integer, result_referrer_name text, result_event json
+) LANGUAGE sql VOLATILE AS $$
+  SELECT * FROM referral_redeem(p_user_id, p_code, p_max_referrals, p_window_days, p_reward_referrer, p_reward_referred,
+    '{"threshold":100,"weights":{"email_match":100,"disposable_domain":100,"same_ip":100,"same_user_agent":50,"velocity":100},"velocityWindowMinutes":10,"velocityMaxReferrals":3}'::jsonb);
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION referral_complete_onboarding(
+  p_user_id text, p_reward_referrer integer, p_reward_referred integer
+) RETURNS TABLE (
+  result_code text, result_onboarded_at timestamptz, result_quota integer, result_referred boolean,
+  result_referrer_name text, result_reward_granted boolean, result_event json
+) LANGUAGE sql VOLATILE AS $$
+  SELECT c.result_code, c.result_onboarded_at, c.result_quota, c.result_referred, c.result_referrer_name,
+         c.result_reward_granted, c.result_event
+  FROM referral_complete_onboarding(p_user_id, p_reward_referrer, p_reward_referred,
+    '{"threshold":100,"weights":{"email_match":100,"disposable_domain":100,"same_ip":100,"same_user_agent":50,"velocity":100},"velocityWindowMinutes":10,"velocityMaxReferrals":3}'::jsonb) c;
 $$;
