@@ -110,8 +110,11 @@ describe('backend SIGTERM under websocket load', () => {
       expect(answer, `redemption of friend ${i}`).toBeDefined();
       const row = rows.get(friends[i]!.id);
       if (answer!.type === 'ack') {
-        expect(answer!.result).toMatchObject({ status: 'completed' });
-        expect(row).toMatchObject({ referrer_id: referrerOf(i).id, status: 'completed' });
+        // Finished at once (the friends are onboarded): completed, or held for review when five
+        // friends of one referrer arrive within minutes (the velocity signal). The row says the same.
+        const status = (answer!.result as { status: string }).status;
+        expect(['completed', 'held']).toContain(status);
+        expect(row).toMatchObject({ referrer_id: referrerOf(i).id, status });
       } else {
         expect(answer!.error.code).toBe('code_exhausted');
         expect(row).toBeUndefined();
@@ -125,7 +128,9 @@ describe('backend SIGTERM under websocket load', () => {
     lateSockets.forEach((socket, i) => {
       const answer = socket.answer('redeem');
       const row = rows.get(stragglers[i]!.id);
-      if (answer?.type === 'ack') expect(row).toMatchObject({ referrer_id: lateReferrerOf(i).id, status: 'completed' });
+      if (answer?.type === 'ack') {
+        expect(row).toMatchObject({ referrer_id: lateReferrerOf(i).id, status: (answer.result as { status: string }).status });
+      }
       else expect(row, `straggler ${i} (${answer ? answer.error.code : 'no answer'})`).toBeUndefined();
     });
 
@@ -139,6 +144,7 @@ describe('backend SIGTERM under websocket load', () => {
 
     const report = await checkInvariants(db.$client);
     expect(report.violations).toEqual([]);
-    expect(report.completed).toBe(acks + lateSockets.filter((s) => s.answer('redeem')?.type === 'ack').length);
+    const finished = [...rows.values()].filter((r) => r.status === 'completed' || r.status === 'held').length;
+    expect(finished).toBe(acks + lateSockets.filter((s) => s.answer('redeem')?.type === 'ack').length);
   });
 });

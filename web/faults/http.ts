@@ -64,10 +64,10 @@ export function typedError(outcome: HttpOutcome): { code: ErrorCode; message: st
 }
 
 /** The 200 body of a redemption, when `outcome` is one. */
-export function redeemed(outcome: HttpOutcome): { status: 'pending' | 'completed'; quota: number } | null {
+export function redeemed(outcome: HttpOutcome): { status: 'pending' | 'held' | 'completed'; quota: number } | null {
   if (outcome.kind !== 'response' || outcome.status !== 200) return null;
   const body = outcome.body as { status?: unknown; quota?: unknown; referrer?: unknown };
-  if ((body.status !== 'pending' && body.status !== 'completed') || typeof body.quota !== 'number') return null;
+  if ((body.status !== 'pending' && body.status !== 'held' && body.status !== 'completed') || typeof body.quota !== 'number') return null;
   return { status: body.status, quota: body.quota };
 }
 

@@ -103,7 +103,7 @@ export async function checkInvariants(sql: Sql): Promise<InvariantReport> {
 export interface ReferralRow {
   referrer_id: string;
   referred_id: string;
-  status: 'pending' | 'completed';
+  status: 'pending' | 'held' | 'completed' | 'rejected';
 }
 
 /** Every referral, by the referred user's id. */

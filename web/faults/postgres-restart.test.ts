@@ -197,10 +197,11 @@ describe('PostgreSQL restarts under load', () => {
     for (const run of finished) {
       const row = rows.get(run.friend.id);
       if (run.finals.some((o) => redeemed(o))) {
-        // A 200 means the referral exists, to one of the codes sent, completed (everyone finished onboarding).
+        // A 200 means the referral exists, to one of the codes sent, finished (everyone finished
+        // onboarding): completed, or held for review by the velocity signal (many friends at once).
         expect(row, `referral of ${run.friend.id}`).toBeDefined();
         expect(run.referrers.map((r) => r.id)).toContain(row!.referrer_id);
-        expect(row!.status).toBe('completed');
+        expect(['completed', 'held']).toContain(row!.status);
       } else if (run.finals.every((o) => typedError(o)?.code === 'code_exhausted')) {
         expect(row, `${run.friend.id} was refused every code`).toBeUndefined();
       }

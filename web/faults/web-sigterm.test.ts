@@ -79,10 +79,11 @@ describe('web SIGTERM under HTTP load', () => {
       const row = rows.get(friend.id);
       const ok = redeemed(outcome);
       if (ok) {
-        const expected = friend.onboardedAt ? 'completed' : 'pending';
-        expect(ok.status).toBe(expected);
-        expect(ok.quota).toBe(friend.onboardedAt ? DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED : DEFAULT_QUOTA);
-        expect(row).toMatchObject({ referrer_id: referrerOf(i).id, status: expected });
+        // Onboarded friends finish at once: completed, or held for review when many friends of one
+        // referrer arrive within minutes (the velocity signal). Only a completed one is rewarded.
+        expect(friend.onboardedAt ? ['completed', 'held'] : ['pending']).toContain(ok.status);
+        expect(ok.quota).toBe(ok.status === 'completed' ? DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED : DEFAULT_QUOTA);
+        expect(row).toMatchObject({ referrer_id: referrerOf(i).id, status: ok.status });
       } else {
         expect(typedError(outcome)?.code, describeOutcome(outcome)).toBe('code_exhausted');
         expect(row).toBeUndefined();
@@ -98,7 +99,7 @@ describe('web SIGTERM under HTTP load', () => {
         expect(outcome.timeout, describeOutcome(outcome)).toBe(false);
         expect(row).toBeUndefined();
       } else if (redeemed(outcome)) {
-        expect(row).toMatchObject({ status: 'completed' });
+        expect(row).toMatchObject({ status: redeemed(outcome)!.status });
       } else {
         expect(typedError(outcome), describeOutcome(outcome)).not.toBeNull();
       }

@@ -20,7 +20,6 @@ import { ConfirmSubmit } from '@/components/confirm-submit';
 import { currentAdmin, requireAdmin } from '@/server/admin';
 import { db } from '@/server/db';
 import { approveReferral, rejectReferral, revokeReferral } from './actions';
-import { ConfirmButton } from './confirm-button';
 import { FunnelChart, SERIES } from './funnel-chart';
 import './admin.css';
 
@@ -294,12 +293,12 @@ export default async function AdminReferralsPage({ searchParams }: { searchParam
                       <textarea id={`reason-${item.referralId}`} name="reason" required maxLength={500} rows={2} />
                       <div className="row">
                         <button type="submit">Approve</button>
-                        <ConfirmButton
+                        <ConfirmSubmit
                           formAction={rejectReferral}
                           message={`Reject the referral of ${displayName(item.friend)} by ${displayName(item.referrer)}? Neither gets a reward, and this cannot be undone.`}
                         >
                           Reject
-                        </ConfirmButton>
+                        </ConfirmSubmit>
                       </div>
                     </form>
                   </article>
