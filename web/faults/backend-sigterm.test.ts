@@ -1,31 +1,16 @@
-import { closeDb, createDb, type Db } from '@app/common/db';
 import { createUser, createUsers } from '@app/common/testing';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { startCluster, type Cluster } from './cluster';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { lockUsers, sleep, untilLockWaiters } from './database';
 import { checkInvariants, referralsByReferred } from './invariants';
-import { startServers, type Servers } from './servers';
+import { useFaultStack } from './servers';
 import { RawSocketClient } from './raw-socket';
 import { SocketClient } from './socket';
 
-let cluster: Cluster;
-let servers: Servers;
-let db: Db;
-
-beforeAll(async () => {
-  cluster = await startCluster();
-  db = createDb(cluster.url, { max: 10 });
-  servers = await startServers(cluster.url, { web: false, backend: true });
-});
-
-afterAll(async () => {
-  await servers?.stop();
-  if (db) await closeDb(db);
-  await cluster?.destroy();
-});
+const stack = useFaultStack({ web: false, backend: true });
 
 describe('backend SIGTERM under websocket load', () => {
   it('answers every action in flight, closes every connection with 1001, exits 0, and leaves nothing half done', async () => {
+    const { servers, db } = stack;
     onTestFailed(() => console.error(servers.logs()));
     const backend = servers.backend!;
     const wsUrl = servers.wsUrl!;

@@ -4,14 +4,12 @@ import {
   REFERRAL_REWARD_REFERRER,
   completeOnboarding,
 } from '@app/common';
-import { closeDb, createDb, type Db } from '@app/common/db';
 import { createUser, createUsers } from '@app/common/testing';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { startCluster, type Cluster } from './cluster';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { lockUsers, sleep, untilLockWaiters } from './database';
 import { describeOutcome, redeemed, redeemOverHttp, typedError, type HttpOutcome } from './http';
 import { checkInvariants, referralsByReferred } from './invariants';
-import { isRunning, startServers, type Servers } from './servers';
+import { isRunning, useFaultStack } from './servers';
 import { SocketClient } from './socket';
 
 /** Longest any request or domain call may take, outage included: beyond it is a hang. */
@@ -21,22 +19,8 @@ const RECOVERY_MS = 2_000;
 /** How long PostgreSQL stays down. */
 const OUTAGE_MS = 1_500;
 
-let cluster: Cluster;
-let servers: Servers;
-let db: Db;
-
-beforeAll(async () => {
-  cluster = await startCluster();
-  // The test process's own pool (it completes onboardings through the domain): it must survive the restart too.
-  db = createDb(cluster.url, { max: 20 });
-  servers = await startServers(cluster.url, { web: true, backend: true });
-});
-
-afterAll(async () => {
-  await servers?.stop();
-  if (db) await closeDb(db);
-  await cluster?.destroy();
-});
+// The test process's own pool (it completes onboardings through the domain) must survive the restart too.
+const stack = useFaultStack({ web: true, backend: true }, 20);
 
 type User = Awaited<ReturnType<typeof createUser>>;
 
@@ -66,7 +50,7 @@ function definitive(outcome: HttpOutcome): boolean {
 async function completeBounded(userId: string): Promise<{ ok: boolean; error?: string; ms: number }> {
   const startedAt = Date.now();
   const timeout = sleep(BOUND_MS).then(() => ({ ok: false, error: 'timeout' }));
-  const call = completeOnboarding({ db, userId }).then(
+  const call = completeOnboarding({ db: stack.db, userId }).then(
     (result) => (result.ok ? { ok: true } : { ok: false, error: result.code }),
     (error: unknown) => ({ ok: false, error: String(error) }),
   );
@@ -76,6 +60,7 @@ async function completeBounded(userId: string): Promise<{ ok: boolean; error?: s
 
 describe('PostgreSQL restarts under load', () => {
   it('a restart during 200 redemptions and completions leaves every referral whole, and both servers recover by themselves', async () => {
+    const { cluster, servers, db } = stack;
     onTestFailed(() => console.error(servers.logs()));
     const web = servers.web!;
     const backend = servers.backend!;

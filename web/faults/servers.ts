@@ -1,8 +1,11 @@
 // The production servers under test (`next start` of the web build and the
 // compiled backend), wired as web/e2e/run.ts wires them, on the fault test's
 // own cluster.
+import { closeDb, createDb, type Db } from '@app/common/db';
 import { freePort } from '@app/common/testing/database';
 import { startBackend, startWeb, type RunningServer } from '@app/common/testing/processes';
+import { afterAll, beforeAll } from 'vitest';
+import { startCluster, type Cluster } from './cluster';
 
 /** Signs sessions (web) and websocket tokens (backend); both servers share it. */
 export const AUTH_SECRET = 'faults-suite-secret-0123456789abcdef';
@@ -55,4 +58,33 @@ export async function startServers(databaseUrl: string, which: { web: boolean; b
 /** True while the process runs: it neither exited nor was killed. */
 export function isRunning(server: RunningServer): boolean {
   return server.child.exitCode === null && server.child.signalCode === null;
+}
+
+/** What one fault-test file runs against. */
+export interface FaultStack {
+  /** Its own PostgreSQL cluster, which the test may stop and start. */
+  cluster: Cluster;
+  servers: Servers;
+  /** A pool on the cluster for the test itself. */
+  db: Db;
+}
+
+/**
+ * The stack of one fault-test file, started before its tests and stopped
+ * after them (servers, pool, cluster and its data folder). The fields are set
+ * once the first test runs.
+ */
+export function useFaultStack(which: { web: boolean; backend: boolean }, poolSize = 10): FaultStack {
+  const stack = {} as FaultStack;
+  beforeAll(async () => {
+    stack.cluster = await startCluster();
+    stack.db = createDb(stack.cluster.url, { max: poolSize });
+    stack.servers = await startServers(stack.cluster.url, which);
+  });
+  afterAll(async () => {
+    await stack.servers?.stop();
+    if (stack.db) await closeDb(stack.db);
+    await stack.cluster?.destroy();
+  });
+  return stack;
 }

@@ -1,34 +1,19 @@
 import { DEFAULT_QUOTA, REFERRAL_REWARD_REFERRED } from '@app/common';
-import { closeDb, createDb, type Db } from '@app/common/db';
 import { createUser, createUsers } from '@app/common/testing';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { startCluster, type Cluster } from './cluster';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { lockUsers, sleep, untilLockWaiters } from './database';
 import { describeOutcome, redeemed, redeemOverHttp, typedError, type HttpOutcome } from './http';
 import { checkInvariants, referralsByReferred } from './invariants';
-import { startServers, type Servers } from './servers';
+import { useFaultStack } from './servers';
 
 /** Longest a request may take: the drain must not leave one hanging. */
 const BOUND_MS = 15_000;
 
-let cluster: Cluster;
-let servers: Servers;
-let db: Db;
-
-beforeAll(async () => {
-  cluster = await startCluster();
-  db = createDb(cluster.url, { max: 10 });
-  servers = await startServers(cluster.url, { web: true, backend: false });
-});
-
-afterAll(async () => {
-  await servers?.stop();
-  if (db) await closeDb(db);
-  await cluster?.destroy();
-});
+const stack = useFaultStack({ web: true, backend: false });
 
 describe('web SIGTERM under HTTP load', () => {
   it('finishes the redemptions in flight, refuses new ones, exits, and leaves nothing half done', async () => {
+    const { servers, db } = stack;
     onTestFailed(() => console.error(servers.logs()));
     const web = servers.web!;
     const referrers = await createUsers(db, 16, { onboardedAt: new Date() });
