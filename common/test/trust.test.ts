@@ -277,13 +277,15 @@ describe('under load', () => {
     expect(results.filter((r) => !r.ok && r.code === 'internal')).toEqual([]);
 
     expect(await findLedgerViolations(db.$client)).toEqual([]);
+    // Over this test's referrers only: other test files share the database and insert raw rows.
+    const mine = referrers.map((r) => r.id);
     const [rules] = await db.$client<{ over_cap: number; bad_completed: number; grants_of_uncompleted: number }[]>`
       select
-        (select count(*) from (select referrer_id from referral where status::text <> 'rejected' group by referrer_id
-           having count(*) > ${MAX_REFERRALS_PER_CODE}) x)::int as over_cap,
-        (select count(*) from referral r where r.status = 'completed' and
+        (select count(*) from (select referrer_id from referral where status::text <> 'rejected' and referrer_id = any(${mine})
+           group by referrer_id having count(*) > ${MAX_REFERRALS_PER_CODE}) x)::int as over_cap,
+        (select count(*) from referral r where r.status = 'completed' and r.referrer_id = any(${mine}) and
            (select count(*) from quota_grant g where g.referral_id = r.referred_id and g.reason <> 'clawback') <> 2)::int as bad_completed,
-        (select count(*) from referral r where r.status::text in ('pending', 'held') and
+        (select count(*) from referral r where r.status::text in ('pending', 'held') and r.referrer_id = any(${mine}) and
            exists (select 1 from quota_grant g where g.referral_id = r.referred_id))::int as grants_of_uncompleted`;
     expect(rules).toEqual({ over_cap: 0, bad_completed: 0, grants_of_uncompleted: 0 });
   });
