@@ -2,6 +2,7 @@ import { REFERRAL_COOKIE_MAX_AGE_SECONDS, REFERRAL_COOKIE_NAME } from '@app/comm
 import { parseReferralInput } from '@app/common/referrals';
 import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/env';
+import { isCrossOrigin } from '@/server/csrf';
 
 /**
  * The Content-Security-Policy of a page. Scripts run only with this request's
@@ -34,17 +35,6 @@ function contentSecurityPolicy(options: { nonce: string; backendWsUrl: string; a
 }
 
 /**
- * Same rule as the API's CSRF check (web/src/server/route.ts, DESIGN.md §6):
- * a present Origin must be the app's; without one, a browser's
- * `Sec-Fetch-Site: cross-site` gives the request away.
- */
-function crossOrigin(request: NextRequest, appUrl: string): boolean {
-  const origin = request.headers.get('origin');
-  if (origin !== null) return origin !== appUrl;
-  return request.headers.get('sec-fetch-site') === 'cross-site';
-}
-
-/**
  * Runs before every page (not the API, not static files):
  * - refuses a cross-origin POST (a server action) with 403 `forbidden`, the
  *   same answer as the API, before any action runs (Next.js's own check
@@ -58,7 +48,7 @@ function crossOrigin(request: NextRequest, appUrl: string): boolean {
  */
 export function proxy(request: NextRequest) {
   const { appUrl, backendWsUrl, nodeEnv } = env();
-  if (request.method !== 'GET' && request.method !== 'HEAD' && crossOrigin(request, appUrl)) {
+  if (request.method !== 'GET' && request.method !== 'HEAD' && isCrossOrigin(request.headers, appUrl)) {
     return NextResponse.json(
       { error: { code: 'forbidden', message: 'Cross-origin requests are not allowed.' } },
       { status: 403, headers: { 'cache-control': 'no-store' } },

@@ -1,10 +1,10 @@
-import { getUserProfile } from '@app/common';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { env } from '@/env';
-import { db } from '@/server/db';
-import { currentUser } from '@/server/session';
+import { isCrossOrigin } from '@/server/csrf';
+
+import { currentProfile } from '@/server/session';
 
 /** An operator: a signed-in user whose e-mail is in ADMIN_EMAILS. */
 export interface Admin {
@@ -32,9 +32,7 @@ export function isAdminEmail(email: string | null | undefined, adminEmails: read
 export const currentAdmin = cache(async (): Promise<Admin | null> => {
   const adminEmails = env().adminEmails;
   if (adminEmails.length === 0) return null;
-  const user = await currentUser();
-  if (!user) return null;
-  const profile = await getUserProfile({ db: await db(), userId: user.id });
+  const profile = await currentProfile();
   if (!profile?.email || !isAdminEmail(profile.email, adminEmails)) return null;
   return { id: profile.id, email: profile.email.trim().toLowerCase(), name: profile.name };
 });
@@ -55,8 +53,5 @@ export async function requireAdmin(): Promise<Admin> {
  * refused. (Next.js also compares Origin with Host before any action runs.)
  */
 export async function isSameOriginRequest(): Promise<boolean> {
-  const h = await headers();
-  const origin = h.get('origin');
-  if (origin !== null) return origin === env().appUrl;
-  return h.get('sec-fetch-site') !== 'cross-site';
+  return !isCrossOrigin(await headers(), env().appUrl);
 }

@@ -11,6 +11,7 @@ import type { Db } from '@app/common/db';
 import { NextResponse, type NextRequest } from 'next/server';
 import type { z } from 'zod';
 import { env } from '@/env';
+import { isCrossOrigin } from '@/server/csrf';
 import { db } from '@/server/db';
 import { userIdFromRequest } from '@/server/session';
 
@@ -62,14 +63,6 @@ function invalidInput(issues: z.core.$ZodIssue[] | string): Failure<'invalid_inp
   return fail('invalid_input', { message: `${ERROR_MESSAGES.invalid_input} ${detail}`.trim() });
 }
 
-/** Same-origin check for state-changing requests (DESIGN.md §6): a present, foreign Origin is refused. */
-function crossOrigin(request: NextRequest): boolean {
-  const origin = request.headers.get('origin');
-  if (origin !== null) return origin !== env().appUrl;
-  // Browsers that send no Origin still say where a request came from.
-  return request.headers.get('sec-fetch-site') === 'cross-site';
-}
-
 /** The body as text, read no further than MAX_BODY_BYTES (null when it is larger). */
 async function readCapped(request: NextRequest): Promise<string | null> {
   const declared = Number(request.headers.get('content-length'));
@@ -113,7 +106,7 @@ export function route<Q = undefined, B = undefined, A extends 'user' | 'public' 
   return async (request: NextRequest): Promise<NextResponse> => {
     const requestId = randomUUID();
     try {
-      if (STATE_CHANGING.has(request.method) && crossOrigin(request)) {
+      if (STATE_CHANGING.has(request.method) && isCrossOrigin(request.headers, env().appUrl)) {
         return errorResponse(fail('forbidden', { message: 'Cross-origin requests are not allowed.' }));
       }
       const refused = config.guard?.(request);
