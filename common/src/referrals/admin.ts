@@ -153,11 +153,22 @@ export interface GetReferralTotalsOptions {
   until?: Date;
 }
 
+/**
+ * `period (starts, ends)`, a CTE of the half-open interval [since, until)
+ * (unbounded when not given), for the queries below to join.
+ */
+function periodCte(db: Db, options: { since?: Date; until?: Date }) {
+  const since = options.since?.toISOString() ?? null;
+  const until = options.until?.toISOString() ?? null;
+  return db.$client`period as (
+      select coalesce(${since}::timestamptz, '-infinity'::timestamptz) as starts,
+             coalesce(${until}::timestamptz, 'infinity'::timestamptz) as ends
+    )`;
+}
+
 /** The program's totals, by referral status now (all time unless a period is given). */
 export async function getReferralTotals(options: GetReferralTotalsOptions): Promise<ReferralTotals> {
   const { db } = options;
-  const since = options.since?.toISOString() ?? null;
-  const until = options.until?.toISOString() ?? null;
   const [row] = await db.$client<
     {
       landing_views: number;
@@ -171,10 +182,7 @@ export async function getReferralTotals(options: GetReferralTotalsOptions): Prom
       quota_clawed_back: number;
     }[]
   >`
-    with period as (
-      select coalesce(${since}::timestamptz, '-infinity'::timestamptz) as starts,
-             coalesce(${until}::timestamptz, 'infinity'::timestamptz) as ends
-    ),
+    with ${periodCte(db, options)},
     refs as (
       select r.* from referral r, period p where r.created_at >= p.starts and r.created_at < p.ends
     ),
@@ -235,8 +243,6 @@ export interface GetTopReferrersOptions {
 export async function getTopReferrers(options: GetTopReferrersOptions): Promise<TopReferrer[]> {
   const { db } = options;
   const limit = Math.max(1, Math.min(100, Math.trunc(options.limit ?? 10)));
-  const since = options.since?.toISOString() ?? null;
-  const until = options.until?.toISOString() ?? null;
   const rows = await db.$client<
     {
       id: string;
@@ -249,10 +255,7 @@ export async function getTopReferrers(options: GetTopReferrersOptions): Promise<
       landing_views: number;
     }[]
   >`
-    with period as (
-      select coalesce(${since}::timestamptz, '-infinity'::timestamptz) as starts,
-             coalesce(${until}::timestamptz, 'infinity'::timestamptz) as ends
-    ),
+    with ${periodCte(db, options)},
     ranked as (
       select r.referrer_id,
         count(*) filter (where r.status = 'completed')::int as completed,

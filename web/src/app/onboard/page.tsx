@@ -1,7 +1,6 @@
 import {
   REFERRAL_COOKIE_NAME,
   REFERRAL_REWARDS,
-  getUserProfile,
   validateReferralCode,
 } from '@app/common';
 import type { Metadata } from 'next';
@@ -10,7 +9,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
-import { currentUser } from '@/server/session';
+import { currentProfile, currentUser } from '@/server/session';
 import { completeSignUp } from './actions';
 import { knownProblem } from './messages';
 
@@ -29,7 +28,7 @@ export default async function OnboardPage({ searchParams }: { searchParams: Sear
   if (!user) redirect(signInHref(fromUrl ? `/onboard?referral_code=${encodeURIComponent(fromUrl)}` : '/onboard'));
 
   const database = await db();
-  const profile = await getUserProfile({ db: database, userId: user.id });
+  const profile = await currentProfile();
   if (!profile) redirect(signInHref('/onboard'));
   if (profile.onboardedAt) {
     // Already signed up: an invite can still be entered on the referrals page while the account is new.

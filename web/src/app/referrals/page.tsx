@@ -2,7 +2,6 @@ import {
   ERROR_MESSAGES,
   getQuotaHistory,
   getReferralSummary,
-  getUserProfile,
   isErrorCode,
   type QuotaHistoryItem,
   type ReferralListItem,
@@ -18,7 +17,7 @@ import { ShareButton } from '@/components/share-button';
 import { env } from '@/env';
 import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
-import { currentUser } from '@/server/session';
+import { currentProfile, currentUser } from '@/server/session';
 import { redeemCode, regenerateCode } from './actions';
 
 export const metadata: Metadata = { title: 'Your referrals' };
@@ -110,7 +109,7 @@ export default async function ReferralsPage({ searchParams }: { searchParams: Se
   const user = await currentUser();
   if (!user) redirect(signInHref('/referrals'));
   const database = await db();
-  const profile = await getUserProfile({ db: database, userId: user.id });
+  const profile = await currentProfile();
   if (!profile) redirect(signInHref('/referrals'));
   if (!profile.onboardedAt) redirect('/onboard');
 
