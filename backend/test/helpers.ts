@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createWsToken, type ServerMessage } from '@app/common';
+import { createWsToken } from '@app/common';
 import { freePort } from '@app/common/testing/database';
 import { afterAll, inject } from 'vitest';
-import WebSocket from 'ws';
+import { RecordingSocket } from '@app/common/testing/recording-socket';
+import type WebSocket from 'ws';
 
 export const SECRET = 'backend-tests-secret-0123456789';
 export const APP_ORIGIN = 'http://localhost:3000';
@@ -80,69 +81,16 @@ export function tokenFor(userId: string, options: { now?: Date; secret?: string 
   return createWsToken({ userId, secret: options.secret ?? SECRET, now: options.now }).token;
 }
 
-/** A websocket client that records what it receives and when it closes. */
-export class TestClient {
-  readonly ws: WebSocket;
-  readonly messages: ServerMessage[] = [];
-  closed: { code: number; reason: string } | null = null;
-  private waiters: (() => void)[] = [];
-
+/** A websocket client that records what it receives and when it closes (from the app's origin by default). */
+export class TestClient extends RecordingSocket {
   constructor(url: string, options: WebSocket.ClientOptions = { origin: APP_ORIGIN }) {
-    this.ws = new WebSocket(url, options);
-    this.ws.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as ServerMessage);
-      this.wake();
-    });
-    this.ws.on('close', (code, reason) => {
-      this.closed = { code, reason: String(reason) };
-      this.wake();
-    });
-    this.ws.on('error', () => this.wake());
-  }
-
-  private wake() {
-    for (const waiter of this.waiters.splice(0)) waiter();
-  }
-
-  opened(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.ws.readyState === WebSocket.OPEN) return resolve();
-      this.ws.once('open', () => resolve());
-      this.ws.once('error', reject);
-      this.ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    });
-  }
-
-  send(message: unknown) {
-    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
-  }
-
-  /** Waits for the first received message matching `predicate`. */
-  async next<T extends ServerMessage>(predicate: (m: ServerMessage) => boolean, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.find(predicate);
-      if (found) return found as T;
-      if (this.closed) throw new Error(`closed (${this.closed.code}) before the message arrived`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    super(url, options);
   }
 
   async whenClosed(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed) {
-      if (Date.now() > deadline) throw new Error('still open');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return this.closed;
+    const closed = await this.closedWithin(timeoutMs);
+    if (!closed) throw new Error('still open');
+    return closed;
   }
 
   /** Opens, sends init, waits for ready. */
