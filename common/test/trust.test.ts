@@ -220,6 +220,8 @@ describe('operator decisions', () => {
   it('reject grants nothing, frees a place under the cap, and needs a reason', async () => {
     const { referrer, friend } = await heldReferral();
     expect(await decideReferral({ db, referralId: friend.id, action: 'reject', actor: admin, reason: '  ' })).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(await decideReferral({ db, referralId: friend.id, action: 'reject', actor: admin, reason: 'nul\u0000' })).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(await decideReferral({ db, referralId: `${friend.id}\u0000`, action: 'reject', actor: admin, reason: 'ok' })).toMatchObject({ ok: false, code: 'invalid_input' });
     expect(await decideReferral({ db, referralId: friend.id, action: 'reject', actor: admin, reason: 'throwaway e-mail' })).toMatchObject({ ok: true, status: 'rejected' });
     expect(await decideReferral({ db, referralId: friend.id, action: 'approve', actor: admin, reason: 'changed my mind' })).toMatchObject({ ok: false });
     expect(await quotas(referrer, friend)).toEqual([DEFAULT_QUOTA, DEFAULT_QUOTA]);

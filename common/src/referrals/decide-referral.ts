@@ -39,6 +39,11 @@ export async function decideReferral(options: DecideReferralOptions): Promise<De
   const { db, referralId, action, actor } = options;
   const reason = options.reason.trim();
   if (!reason) return fail('invalid_input', { message: 'Give a reason: it goes into the audit log.' });
+  // PostgreSQL text cannot hold a NUL, and no other control character belongs in an id or a reason
+  // (line breaks and tabs in a reason excepted): refused here, not a database error.
+  if (/\p{Cc}/u.test(referralId) || /[^\P{Cc}\t\n\r]/u.test(reason)) {
+    return fail('invalid_input', { message: 'The referral id and the reason must be plain text.' });
+  }
   return withTransactionRetry(async (): Promise<DecideReferralResult> => {
     const [row] = await db.$client<{ result_code: 'ok' | 'not_found' | 'wrong_status'; result_status: ReferralStatus | null; result_event: unknown }[]>`
       select * from referral_decide(${referralId}, ${action}, ${actor.id}, ${actor.email}, ${reason},
