@@ -4,7 +4,7 @@ import { cache } from 'react';
 import { env } from '@/env';
 import { isCrossOrigin } from '@/server/csrf';
 
-import { currentProfile } from '@/server/session';
+import { currentProfile } from '@/server/profile';
 
 /** An operator: a signed-in user whose e-mail is in ADMIN_EMAILS. */
 export interface Admin {

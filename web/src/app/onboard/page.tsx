@@ -9,7 +9,8 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
-import { currentProfile, currentUser } from '@/server/session';
+import { currentProfile } from '@/server/profile';
+import { currentUser } from '@/server/session';
 import { completeSignUp } from './actions';
 import { knownProblem } from './messages';
 

@@ -17,7 +17,8 @@ import { ShareButton } from '@/components/share-button';
 import { env } from '@/env';
 import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
-import { currentProfile, currentUser } from '@/server/session';
+import { currentProfile } from '@/server/profile';
+import { currentUser } from '@/server/session';
 import { redeemCode, regenerateCode } from './actions';
 
 export const metadata: Metadata = { title: 'Your referrals' };
