@@ -1,11 +1,12 @@
 // Compiles the backend for production: one ES module, dist/index.js, with the
 // workspace's TypeScript (@app/common) bundled in and every npm package left as
-// a plain import from node_modules. The SQL migrations travel beside it.
+// a plain import from node_modules. The SQL migrations and the database
+// functions' definitions travel beside it.
 import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { MIGRATIONS_FOLDER } from '@app/common/db';
+import { FUNCTIONS_FOLDER, MIGRATIONS_FOLDER } from '@app/common/db';
 
 const backendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(backendDir, 'dist');
@@ -33,4 +34,5 @@ await build({
   logLevel: 'warning',
 });
 cpSync(MIGRATIONS_FOLDER, path.join(outDir, 'migrations'), { recursive: true });
+cpSync(FUNCTIONS_FOLDER, path.join(outDir, 'functions'), { recursive: true });
 console.log(`backend built: ${path.relative(process.cwd(), path.join(outDir, 'index.js'))}`);

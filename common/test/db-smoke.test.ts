@@ -19,6 +19,7 @@ describe('database smoke test', () => {
       'referral',
       'referral_decision',
       'referral_landing_view',
+      'schema_function',
       'session',
       'user',
       'verification_token',

@@ -5,6 +5,7 @@ import { migrate } from './migrate';
 export * from './client';
 export * from './embedded';
 export * from './migrate';
+export * from './functions';
 export * from './throwaway';
 export * as schema from './schema';
 

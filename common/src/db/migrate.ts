@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as drizzleMigrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { applyFunctions } from './functions';
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -10,7 +11,9 @@ export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.
 const MIGRATION_LOCK_ID = 728_305_114;
 
 /**
- * Applies the committed drizzle-kit migrations. Safe to call from several
+ * Applies the committed drizzle-kit migrations (tables, types, indexes,
+ * data), then the database functions whose definition changed
+ * (src/db/functions.ts), then the reference data. Safe to call from several
  * processes at once: they queue on a PostgreSQL advisory lock, and the ones
  * that come second find nothing left to apply.
  */
@@ -20,6 +23,7 @@ export async function migrate(url: string): Promise<void> {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
     try {
       await drizzleMigrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+      await applyFunctions(client);
       await loadDisposableEmailDomains(client);
     } finally {
       await client`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;

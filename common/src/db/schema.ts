@@ -188,6 +188,16 @@ export const disposableEmailDomains = pgTable('disposable_email_domain', {
   domain: text('domain').primaryKey(),
 });
 
+/**
+ * Which definition of each database function is applied (src/db/functions.ts):
+ * the SHA-256 of its file. migrate() re-applies a function whose file changed.
+ */
+export const schemaFunctions = pgTable('schema_function', {
+  name: text('name').primaryKey(),
+  sha256: text('sha256').notNull(),
+  appliedAt: timestamp('applied_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+});
+
 /** next-auth: one row per OAuth account linked to a user. */
 export const accounts = pgTable(
   'account',

@@ -1,0 +1,14 @@
+CREATE OR REPLACE FUNCTION quota_grant_apply(
+  p_user_id text, p_amount integer, p_reason quota_grant_reason, p_referral_id text, p_note text
+) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  INSERT INTO quota_grant (user_id, amount, reason, referral_id, note)
+    VALUES (p_user_id, p_amount, p_reason, p_referral_id, p_note)
+    ON CONFLICT ON CONSTRAINT quota_grant_once DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN FALSE;
+  END IF;
+  UPDATE "user" u SET quota = u.quota + p_amount WHERE u.id = p_user_id;
+  RETURN TRUE;
+END;
+$$;

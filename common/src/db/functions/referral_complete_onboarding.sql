@@ -1,0 +1,47 @@
+CREATE OR REPLACE FUNCTION referral_complete_onboarding(
+  p_user_id text,
+  p_reward_referrer integer,
+  p_reward_referred integer,
+  p_fraud jsonb
+) RETURNS TABLE (
+  result_code text,
+  result_onboarded_at timestamptz,
+  result_quota integer,
+  result_referred boolean,
+  result_referrer_name text,
+  result_reward_granted boolean,
+  result_status referral_status,
+  result_event json
+) LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  v_referrer_id text;
+BEGIN
+  PERFORM 1 FROM "user" u
+    WHERE u.id = p_user_id
+       OR u.id = (SELECT r.referrer_id FROM referral r WHERE r.referred_id = p_user_id)
+    ORDER BY u.id
+    FOR NO KEY UPDATE;
+
+  UPDATE "user" u SET onboarded_at = coalesce(u.onboarded_at, now())
+    WHERE u.id = p_user_id
+    RETURNING u.onboarded_at INTO result_onboarded_at;
+  IF NOT FOUND THEN
+    result_code := 'unauthenticated'; RETURN NEXT; RETURN;
+  END IF;
+
+  result_status := referral_finish(p_user_id, p_reward_referrer, p_reward_referred, p_fraud);
+  result_reward_granted := result_status IS NOT NULL AND result_status::text = 'completed';
+
+  SELECT r.referrer_id, referrer.name, r.status INTO v_referrer_id, result_referrer_name, result_status
+    FROM referral r JOIN "user" referrer ON referrer.id = r.referrer_id
+    WHERE r.referred_id = p_user_id;
+  result_referred := FOUND;
+  IF result_referred THEN
+    result_event := referral_event(v_referrer_id, p_user_id);
+  END IF;
+  SELECT u.quota INTO result_quota FROM "user" u WHERE u.id = p_user_id;
+
+  result_code := 'ok';
+  RETURN NEXT;
+END;
+$$;

@@ -1,0 +1,67 @@
+CREATE OR REPLACE FUNCTION referral_decide(
+  p_referred_id text,
+  p_action text,
+  p_actor_id text,
+  p_actor_email text,
+  p_reason text,
+  p_reward_referrer integer,
+  p_reward_referred integer
+) RETURNS TABLE (result_code text, result_status referral_status, result_event json)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  v_referral referral%ROWTYPE;
+  v_to referral_status;
+  v_amount integer;
+  v_user text;
+BEGIN
+  -- Both users first, in id order, as every other function does.
+  PERFORM 1 FROM "user" u
+    WHERE u.id = p_referred_id
+       OR u.id = (SELECT r.referrer_id FROM referral r WHERE r.referred_id = p_referred_id)
+    ORDER BY u.id
+    FOR NO KEY UPDATE;
+  SELECT * INTO v_referral FROM referral r WHERE r.referred_id = p_referred_id FOR UPDATE;
+  IF NOT FOUND THEN
+    result_code := 'not_found'; RETURN NEXT; RETURN;
+  END IF;
+  result_status := v_referral.status;
+
+  IF p_action = 'approve' AND v_referral.status::text = 'held' THEN
+    v_to := 'completed';
+    UPDATE referral r SET status = v_to, completed_at = now(), decided_at = now(), status_reason = NULL
+      WHERE r.referred_id = p_referred_id;
+    PERFORM quota_grant_apply(v_referral.referrer_id, p_reward_referrer, 'referral_referrer', p_referred_id, NULL);
+    PERFORM quota_grant_apply(p_referred_id, p_reward_referred, 'referral_referred', p_referred_id, NULL);
+    PERFORM webhook_enqueue('referral.completed', p_referred_id);
+  ELSIF p_action = 'reject' AND v_referral.status::text IN ('pending', 'held') THEN
+    v_to := 'rejected';
+    UPDATE referral r SET status = v_to, decided_at = now(),
+        status_reason = 'Not credited: after a review, this referral did not meet the program''s rules.'
+      WHERE r.referred_id = p_referred_id;
+    PERFORM webhook_enqueue('referral.rejected', p_referred_id);
+  ELSIF p_action = 'revoke' AND v_referral.status::text = 'completed' THEN
+    v_to := 'rejected';
+    UPDATE referral r SET status = v_to, decided_at = now(),
+        status_reason = 'Revoked: after a review, the rewards of this referral were taken back.'
+      WHERE r.referred_id = p_referred_id;
+    -- Take back exactly what this referral granted each of the two.
+    FOR v_user, v_amount IN
+      SELECT g.user_id, sum(g.amount)::integer FROM quota_grant g
+        WHERE g.referral_id = p_referred_id AND g.reason IN ('referral_referrer', 'referral_referred')
+        GROUP BY g.user_id
+    LOOP
+      PERFORM quota_grant_apply(v_user, -v_amount, 'clawback', p_referred_id, p_reason);
+    END LOOP;
+    PERFORM webhook_enqueue('referral.rejected', p_referred_id);
+  ELSE
+    result_code := 'wrong_status'; RETURN NEXT; RETURN;
+  END IF;
+
+  INSERT INTO referral_decision (referral_id, referrer_id, action, from_status, to_status, actor_id, actor_email, reason)
+    VALUES (p_referred_id, v_referral.referrer_id, p_action, v_referral.status, v_to, p_actor_id, p_actor_email, p_reason);
+  result_status := v_to;
+  result_event := referral_event(v_referral.referrer_id, p_referred_id);
+  result_code := 'ok';
+  RETURN NEXT;
+END;
+$$;

@@ -1,0 +1,5 @@
+CREATE OR REPLACE FUNCTION webhook_enqueue(p_type text, p_referred_id text) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+  INSERT INTO webhook_event (type, referral_id, payload)
+    VALUES (p_type, p_referred_id, jsonb_build_object('referral', referral_json(p_referred_id)));
+$$;
