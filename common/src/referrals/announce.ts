@@ -1,11 +1,13 @@
 import type postgres from 'postgres';
 import { REFERRAL_EVENTS_BATCH_MS, REFERRAL_EVENTS_CHANNEL } from '../constants';
 
-/** NOTIFY payloads must stay under 8000 bytes. */
-const MAX_PAYLOAD_BYTES = 7900;
+/** NOTIFY payloads must stay under 8000 bytes (PostgreSQL's limit, in bytes of the server encoding, UTF-8). */
+export const MAX_NOTIFY_PAYLOAD_BYTES = 7900;
 
 interface Pending {
   json: string;
+  /** The JSON's length in UTF-8 bytes, not in UTF-16 units: a CJK character is one unit and three bytes. */
+  bytes: number;
   resolve: () => void;
 }
 
@@ -16,9 +18,9 @@ async function flush(sql: postgres.Sql, queue: Pending[]) {
     // As many events as fit in one payload (a JSON array), in order.
     const batch: Pending[] = [];
     let size = 2;
-    while (queue.length > 0 && (batch.length === 0 || size + queue[0]!.json.length + 1 <= MAX_PAYLOAD_BYTES)) {
+    while (queue.length > 0 && (batch.length === 0 || size + queue[0]!.bytes + 1 <= MAX_NOTIFY_PAYLOAD_BYTES)) {
       const next = queue.shift()!;
-      size += next.json.length + 1;
+      size += next.bytes + 1;
       batch.push(next);
     }
     try {
@@ -48,7 +50,8 @@ export function announceReferralChange(sql: postgres.Sql, event: unknown): Promi
     let queue = queues.get(sql);
     const fresh = !queue;
     if (!queue) queues.set(sql, (queue = []));
-    queue.push({ json: JSON.stringify(event), resolve });
+    const json = JSON.stringify(event);
+    queue.push({ json, bytes: Buffer.byteLength(json, 'utf8'), resolve });
     if (fresh) setTimeout(() => void flush(sql, queue), REFERRAL_EVENTS_BATCH_MS);
   });
 }
