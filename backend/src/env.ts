@@ -1,4 +1,4 @@
-import { DEVELOPMENT_AUTH_SECRET } from '@app/common/constants';
+import { resolveAuthSecret } from '@app/common/config/auth-settings';
 import { z } from 'zod';
 import { parseWebhookSettings, type WebhookSettings } from './webhooks/config';
 
@@ -43,6 +43,8 @@ const schema = z.object({
 
 export interface BackendEnv {
   secret: string;
+  /** True when AUTH_SECRET is unset and the public development secret is used (loopback APP_URL, not production). */
+  usesDevelopmentSecret: boolean;
   appUrl: string;
   allowedOrigins: string[];
   port: number;
@@ -61,19 +63,18 @@ export function loadBackendEnv(source: Record<string, string | undefined> = proc
   const parsed = schema.safeParse(source);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
   const e = parsed.success ? parsed.data : null;
-  const secret = e?.AUTH_SECRET ?? e?.NEXTAUTH_SECRET;
-  if (e && e.NODE_ENV === 'production' && !secret) {
-    problems.push('  - AUTH_SECRET: required in production, i.e. unless NODE_ENV is development or test (the same value as the web app)');
-  }
-  if (secret && secret.length < 16) problems.push('  - AUTH_SECRET: must be at least 16 characters');
   const appUrl = e?.APP_URL ?? e?.NEXTAUTH_URL ?? 'http://localhost:3000';
   if (!URL.canParse(appUrl)) problems.push('  - APP_URL: must be a URL');
+  // The same rule as the web app's (the two must sign and check with one value); unset NODE_ENV is production here.
+  const secret = e ? resolveAuthSecret({ nodeEnv: e.NODE_ENV, secret: e.AUTH_SECRET ?? e.NEXTAUTH_SECRET, appUrl }) : null;
+  if (secret && !secret.ok) problems.push(`  - AUTH_SECRET: ${secret.problem} (the same value as the web app)`);
   const extra = (e?.WS_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const origin of extra) if (!URL.canParse(origin)) problems.push(`  - WS_ALLOWED_ORIGINS: ${origin} is not a URL`);
   const webhooks = e ? parseWebhookSettings(e, problems) : null;
-  if (!e || problems.length > 0) throw new Error(`Invalid environment for the backend:\n${problems.join('\n')}`);
+  if (!e || !secret?.ok || problems.length > 0) throw new Error(`Invalid environment for the backend:\n${problems.join('\n')}`);
   return {
-    secret: secret ?? DEVELOPMENT_AUTH_SECRET,
+    secret: secret.secret,
+    usesDevelopmentSecret: secret.development,
     appUrl: new URL(appUrl).origin,
     allowedOrigins: [new URL(appUrl).origin, ...extra.map((o) => new URL(o).origin)],
     port: e.BACKEND_PORT,

@@ -14,6 +14,10 @@ try {
   process.exit(1);
 }
 
+if (env.usesDevelopmentSecret) {
+  log('warn', 'AUTH_SECRET is not set: websocket tokens are checked with the public development secret (fine on this machine only)');
+}
+
 const db = await getDb();
 const backend = createBackend({ db, env, log });
 const port = await backend.listen(env.port);

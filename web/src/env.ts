@@ -1,3 +1,4 @@
+import { devLoginEnabled, resolveAuthSecret } from '@app/common/config/auth-settings';
 import { DEVELOPMENT_AUTH_SECRET } from '@app/common/constants';
 import { z } from 'zod';
 
@@ -9,7 +10,7 @@ const optional = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const schemaFor = (source: Record<string, string | undefined>) => z
+const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     AUTH_SECRET: optional,
@@ -28,18 +29,6 @@ const schemaFor = (source: Record<string, string | undefined>) => z
     ADMIN_EMAILS: optional,
   })
   .superRefine((env, ctx) => {
-    // `next build` runs in production mode without the runtime secrets; the server checks them at start.
-    const building = source.NEXT_PHASE === 'phase-production-build';
-    if (env.NODE_ENV === 'production' && !(env.AUTH_SECRET ?? env.NEXTAUTH_SECRET) && !building) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AUTH_SECRET'],
-        message: 'AUTH_SECRET is required in production (generate one with `openssl rand -base64 32`)',
-      });
-    }
-    if (env.AUTH_SECRET && env.AUTH_SECRET.length < 16) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'AUTH_SECRET must be at least 16 characters' });
-    }
     for (const entry of parseAdminEmails(env.ADMIN_EMAILS)) {
       if (!/^[^\s@]+@[^\s@]+$/.test(entry)) {
         ctx.addIssue({ code: 'custom', path: ['ADMIN_EMAILS'], message: `ADMIN_EMAILS: "${entry}" is not an e-mail address (separate addresses with commas)` });
@@ -50,6 +39,16 @@ const schemaFor = (source: Record<string, string | undefined>) => z
       if (value && !URL.canParse(value)) ctx.addIssue({ code: 'custom', path: [key], message: `${key} must be a URL` });
     }
   });
+
+function invalid(problems: string[]): Error {
+  return new Error(`Invalid environment for the web app:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
+
+/** The app's public origin: APP_URL, else NEXTAUTH_URL, else the development default. */
+function appUrlOf(e: { APP_URL?: string | undefined; NEXTAUTH_URL?: string | undefined }): string {
+  const url = e.APP_URL ?? e.NEXTAUTH_URL ?? 'http://localhost:3000';
+  return URL.canParse(url) ? new URL(url).origin : url;
+}
 
 /**
  * ADMIN_EMAILS as a list: comma-separated, trimmed, lower case, empty entries
@@ -82,12 +81,13 @@ export interface Env {
  * production stops the server at start with a clear message, not deep in a request.
  */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = schemaFor(source).safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`).join('\n');
-    throw new Error(`Invalid environment for the web app:\n${problems}`);
-  }
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   const e = parsed.data;
+  const appUrl = appUrlOf(e);
+  const secret = resolveAuthSecret({ nodeEnv: e.NODE_ENV, secret: e.AUTH_SECRET ?? e.NEXTAUTH_SECRET, appUrl });
+  // `next build` runs in production mode without the runtime secrets; the server checks them at start.
+  if (!secret.ok && source.NEXT_PHASE !== 'phase-production-build') throw invalid([`AUTH_SECRET: ${secret.problem}`]);
   const warnings: string[] = [];
   const partial = (name: string, keys: string[]) => {
     const set = keys.filter((k) => source[k]?.trim());
@@ -97,24 +97,27 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   };
   partial('GitHub', ['GITHUB_ID', 'GITHUB_SECRET']);
   partial('OIDC', ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']);
-  const devLogin = e.AUTH_DEV_LOGIN === undefined ? e.NODE_ENV !== 'production' : e.AUTH_DEV_LOGIN === 'true';
+  const devLogin = devLoginEnabled({ nodeEnv: e.NODE_ENV, appUrl, flag: e.AUTH_DEV_LOGIN });
+  if (secret.ok && secret.development) {
+    warnings.push('AUTH_SECRET is not set: sessions are signed with the public development secret (fine on this machine only)');
+  }
   const github = e.GITHUB_ID && e.GITHUB_SECRET ? { clientId: e.GITHUB_ID, clientSecret: e.GITHUB_SECRET } : null;
   const oidc =
     e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
       ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, name: e.OIDC_NAME ?? 'Single sign-on' }
       : null;
   if (!github && !oidc && !devLogin) warnings.push('no sign-in provider is configured: nobody can sign in');
-  if (devLogin && e.NODE_ENV === 'production') {
+  if (devLogin && e.AUTH_DEV_LOGIN === 'true') {
     warnings.push('AUTH_DEV_LOGIN=true: anyone can sign in as any e-mail address. Never do this in public.');
   }
-  if (devLogin && e.NODE_ENV === 'production' && parseAdminEmails(e.ADMIN_EMAILS).length > 0) {
+  if (devLogin && e.AUTH_DEV_LOGIN === 'true' && parseAdminEmails(e.ADMIN_EMAILS).length > 0) {
     warnings.push('ADMIN_EMAILS with AUTH_DEV_LOGIN=true: anyone can sign in as an operator and approve or revoke referrals.');
   }
-  const appUrl = new URL(e.APP_URL ?? e.NEXTAUTH_URL ?? 'http://localhost:3000').origin;
   return {
     nodeEnv: e.NODE_ENV,
     warnings,
-    authSecret: e.AUTH_SECRET ?? e.NEXTAUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
+    // During `next build` (no runtime secrets) a placeholder; a server never starts without the real one.
+    authSecret: secret.ok ? secret.secret : DEVELOPMENT_AUTH_SECRET,
     appUrl,
     devLogin,
     github,

@@ -11,16 +11,39 @@ describe('the web environment', () => {
     expect(() => loadEnv({ NODE_ENV: 'production', AUTH_SECRET: 'short' })).toThrow(/at least 16/);
   });
 
-  it('uses the development secret outside production', () => {
-    expect(loadEnv({ NODE_ENV: 'development' }).authSecret).toBe(DEVELOPMENT_AUTH_SECRET);
+  it('uses the public development secret only outside production and for a loopback APP_URL, and says so', () => {
+    for (const APP_URL of [undefined, 'http://localhost:3000', 'http://127.0.0.1:4100', 'http://app.localhost', 'http://[::1]:3000']) {
+      for (const NODE_ENV of ['development', 'test'] as const) {
+        const e = loadEnv({ NODE_ENV, APP_URL });
+        expect(e.authSecret, `${NODE_ENV} ${APP_URL}`).toBe(DEVELOPMENT_AUTH_SECRET);
+        expect(e.warnings.join('\n')).toMatch(/public development secret/);
+      }
+    }
   });
 
-  it('has dev-login on in development and test, off in production unless AUTH_DEV_LOGIN=true, and off when false', () => {
+  it('refuses to start without AUTH_SECRET for an APP_URL that is not loopback, whatever NODE_ENV says', () => {
+    const github = { GITHUB_ID: 'id', GITHUB_SECRET: 'secret' };
+    for (const NODE_ENV of ['development', 'test', 'production'] as const) {
+      for (const APP_URL of ['https://app.example.com', 'http://192.168.1.20:3000', 'http://localhost.example.com']) {
+        expect(() => loadEnv({ NODE_ENV, APP_URL, ...github }), `${NODE_ENV} ${APP_URL}`).toThrow(/AUTH_SECRET is required/);
+      }
+    }
+  });
+
+  it('has dev-login on only with AUTH_DEV_LOGIN=true, or in development on a loopback APP_URL', () => {
     const secret = { AUTH_SECRET: 'y'.repeat(32) };
     expect(loadEnv({ NODE_ENV: 'development' }).devLogin).toBe(true);
-    expect(loadEnv({ NODE_ENV: 'test' }).devLogin).toBe(true);
+    expect(loadEnv({ NODE_ENV: 'development', APP_URL: 'http://127.0.0.1:3000' }).devLogin).toBe(true);
+    // Never by accident: NODE_ENV=test, or development on a public address.
+    expect(loadEnv({ NODE_ENV: 'test' }).devLogin).toBe(false);
+    expect(loadEnv({ NODE_ENV: 'development', APP_URL: 'https://app.example.com', ...secret }).devLogin).toBe(false);
+    expect(loadEnv({ NODE_ENV: 'test', APP_URL: 'https://app.example.com', ...secret }).devLogin).toBe(false);
     expect(loadEnv({ NODE_ENV: 'production', ...secret }).devLogin).toBe(false);
-    expect(loadEnv({ NODE_ENV: 'production', ...secret, AUTH_DEV_LOGIN: 'true' }).devLogin).toBe(true);
+    // By name it is on anywhere, with a warning.
+    const asked = loadEnv({ NODE_ENV: 'production', ...secret, AUTH_DEV_LOGIN: 'true' });
+    expect(asked.devLogin).toBe(true);
+    expect(asked.warnings.join('\n')).toMatch(/anyone can sign in as any e-mail address/);
+    expect(loadEnv({ NODE_ENV: 'test', AUTH_DEV_LOGIN: 'true' }).devLogin).toBe(true);
     expect(loadEnv({ NODE_ENV: 'development', AUTH_DEV_LOGIN: 'false' }).devLogin).toBe(false);
     // Empty is unset, as for every variable: production default (off), no crash.
     expect(loadEnv({ NODE_ENV: 'production', ...secret, AUTH_DEV_LOGIN: '' }).devLogin).toBe(false);
@@ -35,7 +58,7 @@ describe('the web environment', () => {
   });
 
   it('derives the app origin from APP_URL and refuses a non-URL', () => {
-    expect(loadEnv({ APP_URL: 'https://app.example.com/some/path' }).appUrl).toBe('https://app.example.com');
+    expect(loadEnv({ APP_URL: 'https://app.example.com/some/path', AUTH_SECRET: 'z'.repeat(32) }).appUrl).toBe('https://app.example.com');
     expect(() => loadEnv({ APP_URL: 'not a url' })).toThrow(/APP_URL must be a URL/);
   });
 });
