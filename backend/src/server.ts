@@ -6,6 +6,7 @@ import {
   displayName,
   ERROR_MESSAGES,
   fail,
+  consumeWsToken,
   verifyWsToken,
   type ReferralEvent,
   type ServerMessage,
@@ -21,6 +22,8 @@ export const WS_PATH = '/ws';
 interface Client {
   ws: WebSocket;
   userId: string | null;
+  /** An init is being checked (its token is being used up). */
+  initialising: boolean;
   alive: boolean;
   inFlight: number;
   tokens: number;
@@ -126,6 +129,7 @@ export function createBackend(options: { db: Db; env: BackendEnv; log: Logger })
     const client: Client = {
       ws,
       userId: null,
+      initialising: false,
       alive: true,
       inFlight: 0,
       tokens: env.rateLimit.burst,
@@ -182,7 +186,7 @@ export function createBackend(options: { db: Db; env: BackendEnv; log: Logger })
     const message = parsed.data;
 
     if (message.type === 'init') {
-      if (client.userId) {
+      if (client.userId || client.initialising) {
         send(ws, { type: 'error', id: null, error: errorBody(fail('invalid_input', { message: 'Already initialised.' })) });
         return;
       }
@@ -191,6 +195,24 @@ export function createBackend(options: { db: Db; env: BackendEnv; log: Logger })
         ws.close(CLOSE_CODES.unauthenticated, 'bad or expired token');
         return;
       }
+      // One token, one connection, across every backend process (docs/websocket-protocol.md).
+      let fresh: boolean;
+      client.initialising = true;
+      try {
+        fresh = await consumeWsToken(db.$client, claims);
+      } catch (error) {
+        client.initialising = false;
+        log('error', 'could not check the websocket token', { error: String(error) });
+        send(ws, { type: 'error', id: null, error: errorBody(fail('internal')) });
+        ws.close(CLOSE_CODES.unauthenticated, 'try again');
+        return;
+      }
+      client.initialising = false;
+      if (!fresh) {
+        ws.close(CLOSE_CODES.unauthenticated, 'token already used');
+        return;
+      }
+      if (ws.readyState !== ws.OPEN) return;
       if (client.initTimer) clearTimeout(client.initTimer);
       client.initTimer = null;
       register(client, claims.sub);

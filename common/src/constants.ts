@@ -1,6 +1,6 @@
 /**
- * The rules of the referral program (DESIGN.md §4). Every number the domain,
- * the servers and the pages use comes from here, by name.
+ * The rules of the referral program (docs/referral-rules.md). Every number the
+ * domain, the servers and the pages use comes from here, by name.
  */
 
 /** Quota of a new user. */
@@ -22,34 +22,55 @@ export const REFERRAL_CODE_REGENERATIONS_PER_DAY = 3;
 export const REFERRAL_REDEEM_WINDOW_DAYS = 7;
 
 /**
- * Fraud review (DESIGN.md §9). When a referral completes, each signal that
- * fires adds its weight; at or above the threshold the referral is held for
- * an operator instead of rewarded. Every signal alone holds a referral except
- * the browser's user agent: whole families and offices share one browser
- * build, so it only counts together with another signal.
+ * Fraud review (docs/referral-rules.md, "Fraud review"). When a referral
+ * completes, each signal that fires adds its weight; at or above the
+ * threshold the referral is held for an operator instead of rewarded. Every
+ * signal alone holds a referral except the browser's user agent and the
+ * shared network: whole families, offices and mobile carriers share one
+ * browser build or one network, so they count only together with another
+ * signal. A missing address or user agent weighs what it could have hidden:
+ * leaving it out is never a free pass.
  */
 export const FRAUD_SCORE_THRESHOLD = 100;
 
 export const FRAUD_SIGNAL_WEIGHTS = Object.freeze({
   /** The friend's e-mail is the referrer's (lower case, no +tag, Gmail without dots). */
   email_match: 100,
-  /** The friend's e-mail domain is a throwaway-address service (npm disposable-email-domains). */
+  /** The friend's e-mail domain, or a domain it is under, is a throwaway-address service (npm disposable-email-domains). */
   disposable_domain: 100,
-  /** Both signed up from the same address (keyed hash). */
+  /** The friend signed up or in from an address the referrer used recently (keyed hashes). */
   same_ip: 100,
-  /** Both signed up with the same browser user agent (keyed hash). */
+  /** Not the same address, but the same network: IPv4 /24, IPv6 /64 (keyed hashes). */
+  same_network: 50,
+  /** The friend and the referrer used the same browser user agent (keyed hashes). */
   same_user_agent: 50,
-  /** More than FRAUD_VELOCITY_MAX_REFERRALS referrals for the referrer within the window. */
+  /** The referral is one of more than FRAUD_VELOCITY_MAX_REFERRALS made for the referrer within FRAUD_VELOCITY_WINDOW_MINUTES. */
   velocity: 100,
+  /** No address is known for the friend's sign-up (as much as `same_ip`, which it would hide). */
+  missing_address: 100,
+  /** The friend's browser sent no user agent (as much as `same_user_agent`). */
+  missing_user_agent: 50,
 });
 
 export type FraudSignal = keyof typeof FRAUD_SIGNAL_WEIGHTS;
 
-/** The velocity signal's window, in minutes. */
+/**
+ * The velocity signal's window, in minutes: a referral fires it when some
+ * window this long that contains its creation holds more than
+ * FRAUD_VELOCITY_MAX_REFERRALS of the referrer's referrals (not rejected),
+ * however long after the burst its friend finishes signing up.
+ */
 export const FRAUD_VELOCITY_WINDOW_MINUTES = 10;
 
 /** Referrals one referrer may receive within that window before the velocity signal fires. */
 export const FRAUD_VELOCITY_MAX_REFERRALS = 3;
+
+/**
+ * How far back a person's addresses count for `same_ip` and `same_network`
+ * (sign-ins, and a referrer's own visits to landing pages), in days; sign-in
+ * records older than this are deleted.
+ */
+export const ADDRESS_HISTORY_DAYS = 30;
 
 /** Every referral code is this prefix followed by a UUID. */
 export const REFERRAL_CODE_PREFIX = 'ref-';
@@ -96,13 +117,13 @@ export const VALIDATE_RATE_LIMIT_REQUESTS = 20;
 /** The window of that limit, in seconds. */
 export const VALIDATE_RATE_LIMIT_WINDOW_SECONDS = 60;
 
-/**
- * `GET /api/referrals/validate`: requests all clients together may make per
- * window, per process: a ceiling for when client addresses cannot be trusted.
- */
-export const VALIDATE_RATE_LIMIT_GLOBAL_REQUESTS = 600;
+/** `/referrals/<code>` landing pages: requests one client may make per window (then 429). */
+export const LANDING_RATE_LIMIT_REQUESTS = 30;
 
-/** The PostgreSQL channel on which referral changes are announced (migration 0001). */
+/** The window of that limit, in seconds. */
+export const LANDING_RATE_LIMIT_WINDOW_SECONDS = 60;
+
+/** The PostgreSQL channel on which referral changes are announced (common/src/referrals/announce.ts). */
 export const REFERRAL_EVENTS_CHANNEL = 'referral_events';
 
 /**

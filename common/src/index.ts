@@ -3,6 +3,8 @@ export * from './errors';
 export * from './referrals/index';
 export * from './auth/ws-token';
 export * from './config/auth-settings';
+export * from './net/address';
 export * from './users/users';
+export * from './users/delete-account';
 export * from './protocol/messages';
 export type { QuotaGrantReason, ReferralStatus } from './db/schema';

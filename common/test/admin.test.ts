@@ -21,6 +21,7 @@ import { completeOnboarding } from '../src/referrals/complete-onboarding';
 import { decideReferral } from '../src/referrals/decide-referral';
 import { FRAUD_SIGNAL_DESCRIPTIONS } from '../src/referrals/fraud';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
+import { deleteAccount } from '../src/users/delete-account';
 import { createUser, createUsers } from '../src/testing/factories';
 import { useTestDb } from './helpers';
 
@@ -36,9 +37,12 @@ async function referralAt(referrer: User, friend: User, status: ReferralStatus, 
     values (${referrer.id}, ${friend.id}, ${status}, ${createdAt}::timestamptz, ${completedAt}::timestamptz)`;
 }
 
+/** Landing views counted on the UTC days of these times (referral_landing_day, what the operator page reads). */
 async function landingViewsAt(referrer: User, ...times: string[]) {
   for (const time of times) {
-    await db.$client`insert into referral_landing_view (referrer_id, created_at) values (${referrer.id}, ${time}::timestamptz)`;
+    await db.$client`
+      insert into referral_landing_day (day, referrer_id, views) values ((${time}::timestamptz at time zone 'UTC')::date, ${referrer.id}, 1)
+      on conflict (day, referrer_id) do update set views = referral_landing_day.views + 1`;
   }
 }
 
@@ -170,7 +174,7 @@ describe('getTopReferrers', () => {
     const top = await getTopReferrers({ db, since: at('2003-06-01T00:00:00Z'), until: at('2003-07-01T00:00:00Z') });
     expect(top.map((t) => t.referrer.id)).toEqual([most!.id, fewer!.id, heldOnly!.id]);
     expect(top[0]).toEqual({
-      referrer: { id: most!.id, name: most!.name, email: most!.email },
+      referrer: { id: most!.id, name: most!.name, email: most!.email, deleted: false },
       completed: 2,
       held: 0,
       pending: 0,
@@ -199,8 +203,8 @@ describe('the review queue, recent completions and the audit log', () => {
     expect(item).toMatchObject({
       status: 'held',
       riskScore: FRAUD_SIGNAL_WEIGHTS.disposable_domain,
-      referrer: { id: first.referrer.id, name: first.referrer.name, email: first.referrer.email },
-      friend: { id: first.friend.id, name: first.friend.name, email: first.friend.email },
+      referrer: { id: first.referrer.id, name: first.referrer.name, email: first.referrer.email, deleted: false },
+      friend: { id: first.friend.id, name: first.friend.name, email: first.friend.email, deleted: false },
       signals: [{ signal: 'disposable_domain', weight: FRAUD_SIGNAL_WEIGHTS.disposable_domain, description: FRAUD_SIGNAL_DESCRIPTIONS.disposable_domain }],
       referrerRecord: { completed: 0, held: 2, rejected: 0 },
       completedAt: null,
@@ -236,8 +240,8 @@ describe('the review queue, recent completions and the audit log', () => {
         toStatus: 'rejected',
         actorEmail: operator.email,
         reason: 'Same person after all',
-        referrer: { id: referrer.id, name: referrer.name, email: referrer.email },
-        friend: { id: friend.id, name: friend.name, email: friend.email },
+        referrer: { id: referrer.id, name: referrer.name, email: referrer.email, deleted: false },
+        friend: { id: friend.id, name: friend.name, email: friend.email, deleted: false },
       },
       { action: 'approve', fromStatus: 'held', toStatus: 'completed', reason: 'Known colleague' },
     ]);
@@ -248,7 +252,7 @@ describe('the review queue, recent completions and the audit log', () => {
   it('keeps audit entries whose people have since deleted their accounts', async () => {
     const { friend } = await heldReferral();
     await decideReferral({ db, referralId: friend.id, action: 'reject', actor: operator, reason: 'Throwaway address' });
-    await db.$client`delete from "user" where id = ${friend.id}`;
+    expect(await deleteAccount({ db, userId: friend.id, requestedBy: 'member' })).toEqual({ ok: true });
     const entry = (await getRecentDecisions({ db, limit: 500 })).find((d) => d.referralId === friend.id);
     expect(entry).toMatchObject({ action: 'reject', reason: 'Throwaway address', friend: null });
   });

@@ -14,16 +14,21 @@ describe('database smoke test', () => {
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`);
     expect(rows.map((r) => r.table_name)).toEqual([
       'account',
+      'account_deletion',
       'disposable_email_domain',
+      'erased_identity',
       'quota_grant',
       'referral',
       'referral_decision',
+      'referral_landing_day',
       'referral_landing_view',
       'schema_function',
       'session',
       'user',
+      'user_sign_in',
       'verification_token',
       'webhook_event',
+      'ws_token_use',
     ]);
   });
 

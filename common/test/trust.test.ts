@@ -1,5 +1,7 @@
-// DESIGN.md §9 on real PostgreSQL: the quota ledger, fraud signals and
-// review, operator decisions under concurrency, and the webhook outbox.
+// The trust features on real PostgreSQL (docs/referral-rules.md, "Fraud
+// review" and "The quota ledger"; docs/reviewing-referrals.md): the quota
+// ledger, fraud signals and review, operator decisions under concurrency,
+// and the webhook outbox.
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_QUOTA,
@@ -15,7 +17,7 @@ import { recordLandingView, recordSignupFingerprint } from '../src/referrals/fin
 import { findLedgerViolations, getQuotaHistory } from '../src/referrals/ledger';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
 import { validateReferralCode } from '../src/referrals/validate-referral-code';
-import { createUser, createUsers, getUser, referralOfReferred } from '../src/testing/factories';
+import { createUser, createUsers, getUser, NO_FINGERPRINT, referralOfReferred } from '../src/testing/factories';
 import { useTestDb } from './helpers';
 
 const db = useTestDb(40);
@@ -140,14 +142,14 @@ describe('fraud signals', () => {
   });
 
   it('same_ip holds a referral; the same user agent alone does not', async () => {
-    const sameIp = await pair();
+    const sameIp = await pair(NO_FINGERPRINT, NO_FINGERPRINT);
     for (const user of [sameIp.referrer, sameIp.friend]) {
       await recordSignupFingerprint({ db, userId: user.id, client: { ip: '192.0.2.55', userAgent: `UA ${user.id}` }, secret: SECRET });
     }
     expect((await held(sameIp.referrer, sameIp.friend)).row).toMatchObject({ status: 'held', signals: ['same_ip'] });
 
-    const sameBrowser = await pair();
-    for (const [user, ip] of [[sameBrowser.referrer, '192.0.2.1'], [sameBrowser.friend, '192.0.2.2']] as const) {
+    const sameBrowser = await pair(NO_FINGERPRINT, NO_FINGERPRINT);
+    for (const [user, ip] of [[sameBrowser.referrer, '192.0.2.1'], [sameBrowser.friend, '198.51.100.2']] as const) {
       await recordSignupFingerprint({ db, userId: user.id, client: { ip, userAgent: 'Mozilla/5.0 Same' }, secret: SECRET });
     }
     expect((await held(sameBrowser.referrer, sameBrowser.friend)).row).toMatchObject({ status: 'completed', signals: ['same_user_agent'] });
@@ -163,7 +165,7 @@ describe('fraud signals', () => {
   });
 
   it('stores only keyed hashes of addresses and browsers', async () => {
-    const user = await createUser(db);
+    const user = await createUser(db, NO_FINGERPRINT);
     await recordSignupFingerprint({ db, userId: user.id, client: { ip: '203.0.113.99', userAgent: 'Secret Browser 1.0' }, secret: SECRET });
     await recordLandingView({ db, code: user.referralCode, client: { ip: '203.0.113.99', userAgent: 'Secret Browser 1.0' }, secret: SECRET });
     const rows = await db.$client`select u.signup_ip_hash, u.signup_user_agent_hash, v.ip_hash, v.user_agent_hash

@@ -5,7 +5,7 @@
  *   domain  USERS virtual users in this process call redeemReferralCode() and
  *           getReferralSummary() (what the routes call) through a pool of
  *           WEB_POOL connections (the web server's pool), for SECONDS
- *   http    `next start` on the same database; USERS virtual users over at
+ *   http    the production web server on the same database; USERS virtual users over at
  *           most CONNECTIONS keep-alive sockets (loopback) send
  *           POST /api/referrals and GET /api/referrals, for SECONDS
  *

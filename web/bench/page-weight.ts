@@ -1,26 +1,17 @@
 // `pnpm bench` (web part): the JavaScript each page makes a browser load, as
 // the sum of the gzip sizes of its <script src> files, beside the same figure
 // for an empty page of the same app (/bench-floor) from the same build.
-// Builds web, starts `next start` on a throwaway database, measures, stops.
-import { spawn, spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Starts the production web server (`pnpm build` first; `pnpm bench` does) on a
+// throwaway database, measures, stops.
 import { gzipSync } from 'node:zlib';
 import { closeDb, createDb } from '@app/common/db';
 import { createUser } from '@app/common/testing';
-import { freePort, setUpTestDatabase } from '@app/common/testing/database';
+import { setUpTestDatabase } from '@app/common/testing/database';
+import { startWeb } from '@app/common/testing/processes';
 import { encode } from 'next-auth/jwt';
 
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const next = path.join(webDir, 'node_modules', '.bin', 'next');
 const SECRET = 'page-weight-bench-secret-0123456789';
 const TARGETS_KB: Record<string, number> = { landing: 10, referrals: 40 };
-
-if (!process.argv.includes('--no-build')) {
-  console.log('building web ...');
-  const build = spawnSync(next, ['build'], { cwd: webDir, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-  if (build.status !== 0) throw new Error('next build failed');
-}
 
 const database = await setUpTestDatabase('page-weight');
 const db = createDb(database.url, { max: 2 });
@@ -28,21 +19,8 @@ const member = await createUser(db, { name: 'Bench Member', onboardedAt: new Dat
 await closeDb(db);
 const cookie = `next-auth.session-token=${await encode({ token: { sub: member.id, name: member.name }, secret: SECRET })}`;
 
-const port = await freePort();
-const base = `http://localhost:${port}`;
-const server = spawn(next, ['start', '--port', String(port)], {
-  cwd: webDir,
-  stdio: 'ignore',
-  env: {
-    ...process.env,
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    DATABASE_URL: database.url,
-    APP_URL: base,
-    AUTH_SECRET: SECRET,
-    ENABLE_BENCH_FLOOR_PAGE: '1',
-  },
-});
+const server = await startWeb({ DATABASE_URL: database.url, AUTH_SECRET: SECRET, ENABLE_BENCH_FLOOR_PAGE: '1' });
+const base = server.base;
 
 async function get(url: string, headers: Record<string, string> = {}): Promise<Response> {
   for (let i = 0; i < 120; i++) {
@@ -90,7 +68,6 @@ try {
   }
   if (over) console.log('  a page is over its target');
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+  await server.stop();
   await database.teardown();
 }

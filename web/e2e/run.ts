@@ -1,5 +1,5 @@
-// Runs a Playwright project against the production builds: web (`next start`)
-// and the compiled backend, on a throwaway database (DATABASE_URL's server, or
+// Runs a Playwright project against the production builds: web
+// (`node dist/server.js`) and the compiled backend, on a throwaway database (DATABASE_URL's server, or
 // an embedded PostgreSQL), with a real OpenID Connect provider
 // (oauth2-mock-server) as the app's generic OIDC sign-in. Stops everything after.
 // Usage: tsx e2e/run.ts --project=e2e|security [more playwright args]
@@ -40,6 +40,10 @@ try {
       DATABASE_URL: database.url,
       AUTH_SECRET: secret,
       AUTH_DEV_LOGIN: 'true',
+      // The browsers of the suite play the edge proxy: each person's X-Forwarded-For (e2e/helpers.ts,
+      // visitorContext) is their address, as one trusted proxy in front would write it. What a
+      // client reaching the server directly gets is proven in security/client-address.spec.ts.
+      TRUST_PROXY: '1',
       OIDC_ISSUER: provider.issuer,
       OIDC_CLIENT_ID,
       OIDC_CLIENT_SECRET,

@@ -1,4 +1,4 @@
-// The production servers under test (`next start` of the web build and the
+// The production servers under test (web/dist/server.js around the web build and the
 // compiled backend), wired as web/e2e/run.ts wires them, on the fault test's
 // own cluster.
 import { closeDb, createDb, type Db } from '@app/common/db';

@@ -1,6 +1,7 @@
 import { devLoginEnabled, resolveAuthSecret } from '@app/common/config/auth-settings';
 import { DEVELOPMENT_AUTH_SECRET } from '@app/common/constants';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './server/trust-proxy';
 
 export { DEVELOPMENT_AUTH_SECRET };
 
@@ -27,6 +28,9 @@ const schema = z
     OIDC_NAME: optional,
     NEXT_PUBLIC_BACKEND_WS_URL: optional,
     ADMIN_EMAILS: optional,
+    TRUST_PROXY: optional,
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    WEB_HOST: z.string().trim().min(1).default('0.0.0.0'),
   })
   .superRefine((env, ctx) => {
     for (const entry of parseAdminEmails(env.ADMIN_EMAILS)) {
@@ -72,8 +76,13 @@ export interface Env {
   github: { clientId: string; clientSecret: string } | null;
   oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
   backendWsUrl: string;
-  /** Operators (DESIGN.md §9): the e-mail addresses, in lower case, that may open /admin/referrals. */
+  /** Operators (docs/reviewing-referrals.md): the e-mail addresses, in lower case, that may open /admin/referrals. */
   adminEmails: readonly string[];
+  /** Which proxies' X-Forwarded-For entries are believed (TRUST_PROXY; null: none, the client is the TCP peer). */
+  trustProxy: TrustProxy;
+  /** Where web/server.ts listens. */
+  port: number;
+  host: string;
 }
 
 /**
@@ -88,6 +97,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const secret = resolveAuthSecret({ nodeEnv: e.NODE_ENV, secret: e.AUTH_SECRET ?? e.NEXTAUTH_SECRET, appUrl });
   // `next build` runs in production mode without the runtime secrets; the server checks them at start.
   if (!secret.ok && source.NEXT_PHASE !== 'phase-production-build') throw invalid([`AUTH_SECRET: ${secret.problem}`]);
+  const trust = parseTrustProxy(e.TRUST_PROXY);
+  if (!trust.ok) throw invalid([trust.problem]);
   const warnings: string[] = [];
   const partial = (name: string, keys: string[]) => {
     const set = keys.filter((k) => source[k]?.trim());
@@ -124,6 +135,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     oidc,
     backendWsUrl: e.NEXT_PUBLIC_BACKEND_WS_URL ?? 'ws://localhost:4000/ws',
     adminEmails: Object.freeze(parseAdminEmails(e.ADMIN_EMAILS)),
+    trustProxy: trust.trust,
+    port: e.PORT,
+    host: e.WEB_HOST,
   };
 }
 

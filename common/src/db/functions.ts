@@ -19,15 +19,23 @@ export const FUNCTIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.m
  */
 export const DATABASE_FUNCTIONS = [
   'normalize_email',
+  'is_disposable_email',
+  'erased_email_hash',
+  'is_erased_email',
+  'referral_places_used',
+  'referral_places_left',
+  'referral_lock_people',
   'quota_grant_apply',
   'referral_json',
   'referral_event',
   'webhook_enqueue',
   'referral_score',
+  'referral_complete',
   'referral_finish',
   'referral_redeem',
   'referral_complete_onboarding',
   'referral_decide',
+  'account_delete',
 ] as const;
 
 export type DatabaseFunction = (typeof DATABASE_FUNCTIONS)[number];

@@ -35,17 +35,22 @@ export async function migrate(url: string): Promise<void> {
 
 /**
  * Reference data for the fraud signals: the disposable e-mail domains of the
- * npm package disposable-email-domains (a maintained list), loaded when the
- * table holds fewer than the installed list (first start, or a newer list).
+ * npm package disposable-email-domains (a maintained list): its domain list
+ * and its wildcard list (domains whose every subdomain is disposable too; the
+ * signal matches subdomains of every listed domain: is_disposable_email).
+ * Loaded when the table holds fewer than the installed lists (first start,
+ * or a newer list).
  */
 async function loadDisposableEmailDomains(client: postgres.Sql): Promise<void> {
-  const { default: domains } = (await import('disposable-email-domains/index.json', { with: { type: 'json' } })) as {
-    default: string[];
-  };
+  const [{ default: exact }, { default: wildcard }] = (await Promise.all([
+    import('disposable-email-domains/index.json', { with: { type: 'json' } }),
+    import('disposable-email-domains/wildcard.json', { with: { type: 'json' } }),
+  ])) as [{ default: string[] }, { default: string[] }];
+  const domains = [...new Set([...exact, ...wildcard].map((d) => d.trim().toLowerCase()).filter(Boolean))];
   const [row] = await client<{ count: number }[]>`select count(*)::int as count from disposable_email_domain`;
   if (row && row.count >= domains.length) return;
   await client`
     insert into disposable_email_domain (domain)
-    select lower(d) from unnest(${domains}::text[]) as d
+    select d from unnest(${domains}::text[]) as d
     on conflict do nothing`;
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -36,10 +37,15 @@ export const users = pgTable('user', {
     .default(sql.raw(`'${REFERRAL_CODE_PREFIX}' || gen_random_uuid()`)),
   onboardedAt: timestamp('onboarded_at', { mode: 'date', withTimezone: true }),
   createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
-  // Keyed hashes (HMAC with AUTH_SECRET) of the address and browser a user signed up from,
-  // for the fraud signals (DESIGN.md §9). The raw values are never stored.
+  // Keyed hashes (HMAC with AUTH_SECRET) of the address, its network (/24 or /64) and the browser
+  // a user signed up from, for the fraud signals (docs/security.md, "Fraud signals"). The raw
+  // values are never stored.
   signupIpHash: text('signup_ip_hash'),
   signupUserAgentHash: text('signup_user_agent_hash'),
+  signupNetworkHash: text('signup_network_hash'),
+  // Set when the account is deleted (docs/referral-rules.md, "Deleting an account"): the row stays,
+  // anonymised, so the referrals and ledger rows that name it stay true.
+  deletedAt: timestamp('deleted_at', { mode: 'date', withTimezone: true }),
 });
 
 /**
@@ -52,12 +58,13 @@ export const referralStatus = pgEnum('referral_status', ['pending', 'completed',
 export const referrals = pgTable(
   'referral',
   {
+    // Restrict: a referral is a fact of the ledger; an account is deleted by anonymising it, never its row.
     referrerId: text('referrer_id')
       .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+      .references(() => users.id, { onDelete: 'restrict' }),
     referredId: text('referred_id')
       .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+      .references(() => users.id, { onDelete: 'restrict' }),
     status: referralStatus('status').notNull().default('pending'),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { mode: 'date', withTimezone: true }),
@@ -99,13 +106,15 @@ export const quotaGrants = pgTable(
   'quota_grant',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    // Restrict, both: ledger rows are never removed with a user or a referral, so the unique key
+    // below can never be defeated by a referral id turned NULL.
     userId: text('user_id')
       .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+      .references(() => users.id, { onDelete: 'restrict' }),
     amount: integer('amount').notNull(),
     reason: quotaGrantReason('reason').notNull(),
-    // The referral (its referred user's id, which is unique per referral); kept when it is deleted.
-    referralId: text('referral_id').references(() => referrals.referredId, { onDelete: 'set null' }),
+    // The referral (its referred user's id, which is unique per referral).
+    referralId: text('referral_id').references(() => referrals.referredId, { onDelete: 'restrict' }),
     note: text('note'),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
   },
@@ -115,7 +124,13 @@ export const quotaGrants = pgTable(
   ],
 );
 
-/** A visit to a referral landing page, for the operator's funnel. */
+/**
+ * Visits to referral landing pages, counted once per visitor, code and UTC
+ * day (the unique key): reloading a page, or a script hammering it, adds
+ * nothing. `viewer_id` is the signed-in member who opened it, if any; the
+ * fraud signals compare a referrer's own visits' addresses with their
+ * friends'. The operator's funnel reads `referral_landing_day`.
+ */
 export const referralLandingViews = pgTable(
   'referral_landing_view',
   {
@@ -125,9 +140,90 @@ export const referralLandingViews = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     ipHash: text('ip_hash'),
     userAgentHash: text('user_agent_hash'),
+    networkHash: text('network_hash'),
+    /** Who visited: the address and browser hashes together (one visitor, one row a day). */
+    visitorHash: text('visitor_hash')
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(ip_hash, '-') || '.' || coalesce(user_agent_hash, '-')`),
+    viewerId: text('viewer_id').references(() => users.id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' })
+      .notNull()
+      .default(sql`(now() at time zone 'UTC')::date`),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('referral_landing_view_created_at_idx').on(table.createdAt)],
+  (table) => [
+    unique('referral_landing_view_once_a_day').on(table.referrerId, table.day, table.visitorHash),
+    index('referral_landing_view_created_at_idx').on(table.createdAt),
+    index('referral_landing_view_viewer_idx').on(table.viewerId, table.createdAt).where(sql`${table.viewerId} IS NOT NULL`),
+  ],
+);
+
+/** Landing views per referrer and UTC day: what the operator page counts, whatever the number of visits. */
+export const referralLandingDays = pgTable(
+  'referral_landing_day',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    referrerId: text('referrer_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    views: integer('views').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.day, table.referrerId] }),
+    index('referral_landing_day_referrer_idx').on(table.referrerId, table.day),
+  ],
+);
+
+/**
+ * Every sign-in's address, network and browser (keyed hashes), kept for
+ * SIGN_IN_HISTORY_DAYS: the fraud signals compare a friend with the
+ * referrer's recent addresses, not only the one they signed up from.
+ */
+export const userSignIns = pgTable(
+  'user_sign_in',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    ipHash: text('ip_hash'),
+    networkHash: text('network_hash'),
+    userAgentHash: text('user_agent_hash'),
+    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('user_sign_in_user_idx').on(table.userId, table.createdAt)],
+);
+
+/**
+ * Deleted accounts' e-mail addresses, normalised (normalize_email) and
+ * hashed (SHA-256): such a person can never be referred or rewarded again
+ * (docs/referral-rules.md, "Deleting an account"). Nothing else of them is kept.
+ */
+export const erasedIdentities = pgTable('erased_identity', {
+  emailHash: text('email_hash').primaryKey(),
+  erasedAt: timestamp('erased_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Account deletions, audited: who asked (the member, or an operator and why). */
+export const accountDeletions = pgTable('account_deletion', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  userId: text('user_id').notNull(),
+  /** 'member' (they deleted their own account) or 'operator'. */
+  requestedBy: text('requested_by').notNull(),
+  actorId: text('actor_id'),
+  actorEmail: text('actor_email'),
+  reason: text('reason'),
+  createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+}, (table) => [check('account_deletion_requested_by', sql`${table.requestedBy} IN ('member', 'operator')`)]);
+
+/** Websocket tokens already used (docs/websocket-protocol.md): one token opens one connection. */
+export const wsTokenUses = pgTable(
+  'ws_token_use',
+  {
+    tokenId: text('token_id').primaryKey(),
+    expiresAt: timestamp('expires_at', { mode: 'date', withTimezone: true }).notNull(),
+  },
+  (table) => [index('ws_token_use_expires_at_idx').on(table.expiresAt)],
 );
 
 /** Every operator decision on a referral: who, when, what, why. */

@@ -17,6 +17,8 @@ export interface AdminPerson {
   id: string;
   name: string | null;
   email: string | null;
+  /** The account was deleted: nothing of the person is left but the id. */
+  deleted: boolean;
 }
 
 /** A fraud signal with its weight and what it means, in plain words. */
@@ -90,9 +92,9 @@ export async function getReferralFunnel(options: GetReferralFunnelOptions): Prom
       select d::date as day from bounds, generate_series(first_day, last_day, interval '1 day') as d
     ),
     views as (
-      select (v.created_at at time zone 'UTC')::date as day, count(*)::int as landing_views
-      from referral_landing_view v, window_range w
-      where v.created_at >= w.starts and v.created_at < w.ends
+      select d.day, sum(d.views)::int as landing_views
+      from referral_landing_day d, bounds b
+      where d.day between b.first_day and b.last_day
       group by 1
     ),
     signups as (
@@ -154,15 +156,19 @@ export interface GetReferralTotalsOptions {
 }
 
 /**
- * `period (starts, ends)`, a CTE of the half-open interval [since, until)
- * (unbounded when not given), for the queries below to join.
+ * `period (starts, ends, first_day, end_day)`, a CTE of the half-open
+ * interval [since, until) (unbounded when not given), for the queries below
+ * to join. Landing views are counted per UTC day (referral_landing_day): a
+ * period takes the days from since's to until's, until's day excluded.
  */
 function periodCte(db: Db, options: { since?: Date; until?: Date }) {
   const since = options.since?.toISOString() ?? null;
   const until = options.until?.toISOString() ?? null;
   return db.$client`period as (
-      select coalesce(${since}::timestamptz, '-infinity'::timestamptz) as starts,
-             coalesce(${until}::timestamptz, 'infinity'::timestamptz) as ends
+      select p.starts, p.ends,
+             (p.starts at time zone 'UTC')::date as first_day, (p.ends at time zone 'UTC')::date as end_day
+      from (select coalesce(${since}::timestamptz, '-infinity'::timestamptz) as starts,
+                   coalesce(${until}::timestamptz, 'infinity'::timestamptz) as ends) p
     )`;
 }
 
@@ -190,7 +196,7 @@ export async function getReferralTotals(options: GetReferralTotalsOptions): Prom
       select g.* from quota_grant g, period p where g.created_at >= p.starts and g.created_at < p.ends
     )
     select
-      (select count(*) from referral_landing_view v, period p where v.created_at >= p.starts and v.created_at < p.ends)::int as landing_views,
+      (select coalesce(sum(d.views), 0) from referral_landing_day d, period p where d.day >= p.first_day and d.day < p.end_day)::int as landing_views,
       (select count(*) from refs)::int as sign_ups,
       (select count(*) from refs where status = 'pending')::int as pending,
       (select count(*) from refs where status = 'held')::int as held,
@@ -248,6 +254,7 @@ export async function getTopReferrers(options: GetTopReferrersOptions): Promise<
       id: string;
       name: string | null;
       email: string | null;
+      deleted: boolean;
       completed: number;
       held: number;
       pending: number;
@@ -269,13 +276,13 @@ export async function getTopReferrers(options: GetTopReferrersOptions): Promise<
       order by completed desc, held desc, total desc, r.referrer_id
       limit ${limit}
     )
-    select u.id, u.name, u.email, k.completed, k.held, k.pending, k.rejected,
-      (select count(*) from referral_landing_view v, period p
-        where v.referrer_id = k.referrer_id and v.created_at >= p.starts and v.created_at < p.ends)::int as landing_views
+    select u.id, u.name, u.email, u.deleted_at is not null as deleted, k.completed, k.held, k.pending, k.rejected,
+      (select coalesce(sum(d.views), 0) from referral_landing_day d, period p
+        where d.referrer_id = k.referrer_id and d.day >= p.first_day and d.day < p.end_day)::int as landing_views
     from ranked k join "user" u on u.id = k.referrer_id
     order by k.completed desc, k.held desc, k.total desc, k.referrer_id`;
   return rows.map((r) => ({
-    referrer: { id: r.id, name: r.name, email: r.email },
+    referrer: { id: r.id, name: r.name, email: r.email, deleted: r.deleted },
     completed: r.completed,
     held: r.held,
     pending: r.pending,
@@ -321,9 +328,11 @@ interface ReferralRow {
   referrer_id: string;
   referrer_name: string | null;
   referrer_email: string | null;
+  referrer_deleted: boolean;
   friend_id: string;
   friend_name: string | null;
   friend_email: string | null;
+  friend_deleted: boolean;
   status: ReferralStatus;
   risk_score: number;
   signals: string[];
@@ -335,8 +344,8 @@ interface ReferralRow {
 function toAdminReferral(r: ReferralRow): AdminReferral {
   return {
     referralId: r.referral_id,
-    referrer: { id: r.referrer_id, name: r.referrer_name, email: r.referrer_email },
-    friend: { id: r.friend_id, name: r.friend_name, email: r.friend_email },
+    referrer: { id: r.referrer_id, name: r.referrer_name, email: r.referrer_email, deleted: r.referrer_deleted },
+    friend: { id: r.friend_id, name: r.friend_name, email: r.friend_email, deleted: r.friend_deleted },
     status: r.status,
     riskScore: r.risk_score,
     signals: describeSignals(r.signals),
@@ -355,7 +364,9 @@ export async function getReviewQueue(options: { db: Db; limit?: number }): Promi
   >`
     select r.referred_id as referral_id,
       referrer.id as referrer_id, referrer.name as referrer_name, referrer.email as referrer_email,
+      referrer.deleted_at is not null as referrer_deleted,
       friend.id as friend_id, friend.name as friend_name, friend.email as friend_email,
+      friend.deleted_at is not null as friend_deleted,
       r.status, r.risk_score, r.signals, r.status_reason, r.created_at, r.completed_at,
       greatest(r.created_at, coalesce(friend.onboarded_at, r.created_at)) as held_since,
       count(*) over ()::int as total,
@@ -389,7 +400,9 @@ export async function getRecentCompletedReferrals(options: { db: Db; limit?: num
   const rows = await db.$client<ReferralRow[]>`
     select r.referred_id as referral_id,
       referrer.id as referrer_id, referrer.name as referrer_name, referrer.email as referrer_email,
+      referrer.deleted_at is not null as referrer_deleted,
       friend.id as friend_id, friend.name as friend_name, friend.email as friend_email,
+      friend.deleted_at is not null as friend_deleted,
       r.status, r.risk_score, r.signals, r.status_reason, r.created_at, r.completed_at
     from referral r
     join "user" referrer on referrer.id = r.referrer_id
@@ -444,8 +457,8 @@ export async function getRecentDecisions(options: { db: Db; limit?: number }): P
       referrer.id as referrer_id, referrer.name as referrer_name, referrer.email as referrer_email,
       friend.id as friend_id, friend.name as friend_name, friend.email as friend_email
     from referral_decision d
-    left join "user" referrer on referrer.id = d.referrer_id
-    left join "user" friend on friend.id = d.referral_id
+    left join "user" referrer on referrer.id = d.referrer_id and referrer.deleted_at is null
+    left join "user" friend on friend.id = d.referral_id and friend.deleted_at is null
     order by d.created_at desc, d.id desc
     limit ${limit}`;
   return rows.map((r) => ({
@@ -457,8 +470,8 @@ export async function getRecentDecisions(options: { db: Db; limit?: number }): P
     actorEmail: r.actor_email,
     reason: r.reason,
     referralId: r.referral_id,
-    referrer: r.referrer_id === null ? null : { id: r.referrer_id, name: r.referrer_name, email: r.referrer_email },
-    friend: r.friend_id === null ? null : { id: r.friend_id, name: r.friend_name, email: r.friend_email },
+    referrer: r.referrer_id === null ? null : { id: r.referrer_id, name: r.referrer_name, email: r.referrer_email, deleted: false },
+    friend: r.friend_id === null ? null : { id: r.friend_id, name: r.friend_name, email: r.friend_email, deleted: false },
   }));
 }
 

@@ -19,7 +19,7 @@ export interface DecideReferralOptions {
   reason: string;
 }
 
-export type DecideReferralResult = Result<{ status: ReferralStatus }, 'invalid_input' | 'internal'>;
+export type DecideReferralResult = Result<{ status: ReferralStatus }, 'invalid_input' | 'forbidden' | 'internal'>;
 
 const WRONG_STATUS: Record<ReferralDecision, string> = {
   approve: 'Only a referral under review can be approved.',
@@ -28,12 +28,13 @@ const WRONG_STATUS: Record<ReferralDecision, string> = {
 };
 
 /**
- * An operator's decision (DESIGN.md §9), one call of `referral_decide`
- * (migration 0003): approve (held → completed, both rewards), reject
- * (pending/held → rejected), revoke (completed → rejected, both rewards taken
- * back). Audited, with the webhook event, in the same transaction. Rewards
- * and clawbacks are ledger rows under a unique key, so twenty approvals at
- * once grant once, and a revoke claws back once.
+ * An operator's decision (docs/reviewing-referrals.md), one call of
+ * `referral_decide` (common/src/db/functions): approve (held → completed, both
+ * rewards), reject (pending/held → rejected), revoke (completed → rejected,
+ * both rewards taken back). Audited, with the webhook event, in the same
+ * transaction. Rewards and clawbacks are ledger rows under a unique key, so
+ * twenty approvals at once grant once, and a revoke claws back once. Nobody
+ * decides a referral they are part of (`forbidden`).
  */
 export async function decideReferral(options: DecideReferralOptions): Promise<DecideReferralResult> {
   const { db, referralId, action, actor } = options;
@@ -45,12 +46,17 @@ export async function decideReferral(options: DecideReferralOptions): Promise<De
     return fail('invalid_input', { message: 'The referral id and the reason must be plain text.' });
   }
   return withTransactionRetry(async (): Promise<DecideReferralResult> => {
-    const [row] = await db.$client<{ result_code: 'ok' | 'not_found' | 'wrong_status'; result_status: ReferralStatus | null; result_event: unknown }[]>`
+    const [row] = await db.$client<
+      { result_code: 'ok' | 'not_found' | 'wrong_status' | 'own_referral'; result_status: ReferralStatus | null; result_event: unknown }[]
+    >`
       select * from referral_decide(${referralId}, ${action}, ${actor.id}, ${actor.email}, ${reason},
         ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED})`;
     if (!row) throw new Error('referral_decide returned no row');
     if (row.result_code === 'not_found') return fail('invalid_input', { message: 'There is no such referral.' });
     if (row.result_code === 'wrong_status') return fail('invalid_input', { message: WRONG_STATUS[action] });
+    if (row.result_code === 'own_referral') {
+      return fail('forbidden', { message: 'You cannot decide a referral in which you are the referrer or the friend.' });
+    }
     void announceReferralChange(db.$client, row.result_event);
     return { ok: true, status: row.result_status! };
   });

@@ -1,45 +1,102 @@
 import { createHmac } from 'node:crypto';
+import { ADDRESS_HISTORY_DAYS } from '../constants';
 import type { Db } from '../db/client';
+import { networkOf, normalizeAddress } from '../net/address';
 import { parseReferralInput } from './parse-referral-input';
 
-/** Where a request came from, as the web app sees it. */
+/** Where a request came from, as the web server decided it (docs/security.md, "Which address"). */
 export interface ClientFingerprint {
+  /** The client's address, or a stand-in that identifies it (see the web app's requestFingerprint). */
   ip: string | null;
   userAgent: string | null;
 }
 
 /**
- * A keyed hash of an address or a user agent: equal inputs give equal hashes,
- * so the fraud signals can compare them, but without AUTH_SECRET the hash
- * cannot be turned back into an address. Raw values are never stored.
+ * A keyed hash of an address, a network or a user agent: equal inputs give
+ * equal hashes, so the fraud signals can compare them, but without
+ * AUTH_SECRET the hash cannot be turned back into an address. Raw values are
+ * never stored.
  */
-export function hashClientValue(secret: string, kind: 'ip' | 'user-agent', value: string | null): string | null {
+export function hashClientValue(secret: string, kind: 'ip' | 'network' | 'user-agent', value: string | null): string | null {
   const trimmed = value?.trim();
   if (!trimmed) return null;
   return createHmac('sha256', secret).update(`${kind}:${trimmed}`).digest('base64url').slice(0, 32);
 }
 
-function hashes(secret: string, client: ClientFingerprint) {
-  return { ip: hashClientValue(secret, 'ip', client.ip), userAgent: hashClientValue(secret, 'user-agent', client.userAgent) };
+/**
+ * The three hashes of a request: address (in its canonical form, so
+ * `2001:0db8::1` and `2001:db8::1` are one), its /24 or /64 network, user agent.
+ */
+export function fingerprintHashes(secret: string, client: ClientFingerprint) {
+  const address = normalizeAddress(client.ip) ?? client.ip;
+  const network = address === null ? null : networkOf(address);
+  return {
+    ip: hashClientValue(secret, 'ip', address),
+    network: hashClientValue(secret, 'network', network),
+    userAgent: hashClientValue(secret, 'user-agent', client.userAgent),
+  };
 }
 
-/** Remembers where a user signed up from (once: later sign-ins do not move it). */
+/** Remembers where a user signed up from (once: later sign-ins do not move it; they are recordSignIn's). */
 export async function recordSignupFingerprint(options: { db: Db; userId: string; client: ClientFingerprint; secret: string }): Promise<void> {
-  const { ip, userAgent } = hashes(options.secret, options.client);
+  const { ip, network, userAgent } = fingerprintHashes(options.secret, options.client);
   if (!ip && !userAgent) return;
   await options.db.$client`
     update "user" set
       signup_ip_hash = coalesce(signup_ip_hash, ${ip}),
+      signup_network_hash = coalesce(signup_network_hash, ${network}),
       signup_user_agent_hash = coalesce(signup_user_agent_hash, ${userAgent})
-    where id = ${options.userId}`;
+    where id = ${options.userId} and deleted_at is null`;
 }
 
-/** Counts a visit to a referral landing page, for the operator's funnel. Unknown codes count nothing. */
-export async function recordLandingView(options: { db: Db; code: string; client: ClientFingerprint; secret: string }): Promise<void> {
+/**
+ * One sign-in: where it came from joins the user's address history (which
+ * the fraud signals compare, for ADDRESS_HISTORY_DAYS), the first one is also
+ * their sign-up fingerprint, and history older than that is dropped. One statement.
+ */
+export async function recordSignIn(options: { db: Db; userId: string; client: ClientFingerprint; secret: string }): Promise<void> {
+  const { ip, network, userAgent } = fingerprintHashes(options.secret, options.client);
+  await options.db.$client`
+    with signup as (
+      update "user" set
+        signup_ip_hash = coalesce(signup_ip_hash, ${ip}),
+        signup_network_hash = coalesce(signup_network_hash, ${network}),
+        signup_user_agent_hash = coalesce(signup_user_agent_hash, ${userAgent})
+      where id = ${options.userId} and deleted_at is null
+      returning id
+    ), history as (
+      insert into user_sign_in (user_id, ip_hash, network_hash, user_agent_hash)
+      select id, ${ip}, ${network}, ${userAgent} from signup
+    )
+    delete from user_sign_in
+    where user_id = ${options.userId} and created_at < now() - make_interval(days => ${ADDRESS_HISTORY_DAYS})`;
+}
+
+/**
+ * Counts a visit to a referral landing page, for the operator's funnel:
+ * once per visitor (address and browser), code and UTC day; a repeat visit
+ * adds nothing. `viewerId` is the signed-in member who opened it, if any (a
+ * referrer's own visits join their address history). Unknown codes count nothing.
+ */
+export async function recordLandingView(options: {
+  db: Db;
+  code: string;
+  client: ClientFingerprint;
+  secret: string;
+  viewerId?: string | null;
+}): Promise<void> {
   const parsed = parseReferralInput(options.code);
   if (!parsed.ok) return;
-  const { ip, userAgent } = hashes(options.secret, options.client);
+  const { ip, network, userAgent } = fingerprintHashes(options.secret, options.client);
   await options.db.$client`
-    insert into referral_landing_view (referrer_id, ip_hash, user_agent_hash)
-    select id, ${ip}, ${userAgent} from "user" where referral_code = ${parsed.referralCode}`;
+    with visit as (
+      insert into referral_landing_view (referrer_id, ip_hash, network_hash, user_agent_hash, viewer_id)
+      select id, ${ip}, ${network}, ${userAgent}, ${options.viewerId ?? null}
+      from "user" where referral_code = ${parsed.referralCode} and deleted_at is null
+      on conflict on constraint referral_landing_view_once_a_day do nothing
+      returning referrer_id, day
+    )
+    insert into referral_landing_day (day, referrer_id, views)
+    select day, referrer_id, 1 from visit
+    on conflict (day, referrer_id) do update set views = referral_landing_day.views + 1`;
 }

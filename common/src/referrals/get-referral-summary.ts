@@ -44,6 +44,8 @@ export type GetReferralSummaryResult = Result<ReferralSummary, 'unauthenticated'
 interface SummaryRow {
   referral_code: string;
   quota: number;
+  places_used: number;
+  places_left: number;
   in_window: boolean;
   referred_by_name: string | null;
   referred: boolean;
@@ -68,6 +70,8 @@ export async function getReferralSummary(options: GetReferralSummaryOptions): Pr
     select
       u.referral_code,
       u.quota,
+      referral_places_used(u.id) as places_used,
+      referral_places_left(u.id, ${MAX_REFERRALS_PER_CODE}) as places_left,
       u.created_at >= now() - make_interval(days => ${REFERRAL_REDEEM_WINDOW_DAYS}) as in_window,
       referrer.name as referred_by_name,
       referrer.id is not null as referred,
@@ -84,18 +88,18 @@ export async function getReferralSummary(options: GetReferralSummaryOptions): Pr
     from "user" u
     left join referral by_referral on by_referral.referred_id = u.id
     left join "user" referrer on referrer.id = by_referral.referrer_id
-    where u.id = ${userId}`;
+    where u.id = ${userId} and u.deleted_at is null`;
   if (!row) return fail('unauthenticated');
 
-  // The cap counts pending, held and completed referrals; rejected ones free their place.
-  const usedReferrals = row.referrals.filter((r) => r.status !== 'rejected').length;
+  // The cap as redeem counts it (referral_places_used / _left, one definition).
+  const usedReferrals = row.places_used;
   return {
     ok: true,
     referralCode: row.referral_code,
     referralLink: buildReferralLink(appUrl, row.referral_code),
     maxReferrals: MAX_REFERRALS_PER_CODE,
     usedReferrals,
-    remainingReferrals: Math.max(0, MAX_REFERRALS_PER_CODE - usedReferrals),
+    remainingReferrals: row.places_left,
     quota: row.quota,
     rewards: { ...REFERRAL_REWARDS },
     referredBy: row.referred

@@ -21,7 +21,7 @@ export type ValidateReferralCodeResult = Result<
 
 interface ValidateRow {
   name: string | null;
-  used: number;
+  places_left: number;
 }
 
 /**
@@ -36,11 +36,12 @@ export async function validateReferralCode(options: ValidateReferralCodeOptions)
   const code = parsed.referralCode;
 
   const [row] = await options.db.$client<ValidateRow[]>`
-    select u.name, (select count(*)::int from referral where referrer_id = u.id and status::text <> 'rejected') as used
+    select u.name, referral_places_left(u.id, ${MAX_REFERRALS_PER_CODE}) as places_left
     from "user" u
-    where u.referral_code = ${code}`;
+    where u.referral_code = ${code} and u.deleted_at is null`;
   if (!row) return fail('code_not_found');
-  if (row.used >= MAX_REFERRALS_PER_CODE) return fail('code_exhausted');
+  // The cap, as redeem counts it (referral_places_left, one definition).
+  if (row.places_left <= 0) return fail('code_exhausted');
   return {
     ok: true,
     valid: true,

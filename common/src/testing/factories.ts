@@ -5,17 +5,30 @@ import { referrals, users, type NewUser, type User } from '../db/schema';
 
 /**
  * Test data builders. Every user is new and unique, so tests never depend on
- * each other's rows and can run in parallel against one database.
+ * each other's rows and can run in parallel against one database. Each signed
+ * up from a device of their own: their own address, network and browser
+ * (stand-ins for the keyed hashes the web app records), so the fraud signals
+ * see strangers unless a test says otherwise.
  */
 export async function createUser(db: Db, overrides: Partial<NewUser> = {}): Promise<User> {
   const tag = randomUUID();
   const [user] = await db
     .insert(users)
-    .values({ name: `Test User ${tag.slice(0, 8)}`, email: `user-${tag}@example.test`, ...overrides })
+    .values({
+      name: `Test User ${tag.slice(0, 8)}`,
+      email: `user-${tag}@example.test`,
+      signupIpHash: `test-ip-${tag}`,
+      signupNetworkHash: `test-network-${tag}`,
+      signupUserAgentHash: `test-agent-${tag}`,
+      ...overrides,
+    })
     .returning();
   if (!user) throw new Error('createUser: insert returned nothing');
   return user;
 }
+
+/** Overrides for a user with no recorded fingerprint (as if they signed up before it was recorded). */
+export const NO_FINGERPRINT = Object.freeze({ signupIpHash: null, signupNetworkHash: null, signupUserAgentHash: null });
 
 export async function createUsers(db: Db, count: number, overrides: Partial<NewUser> = {}): Promise<User[]> {
   return Promise.all(Array.from({ length: count }, () => createUser(db, overrides)));

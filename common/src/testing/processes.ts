@@ -1,5 +1,5 @@
 // Real server processes for tests and benchmarks: the production builds of web
-// (`next start`) and backend (`node dist/index.js`), or any command, started on
+// (`node dist/server.js`) and backend (`node dist/index.js`), or any command, started on
 // free ports, waited for, and stopped (SIGTERM, then SIGKILL). Every process
 // started here is killed if the calling process exits first.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -84,15 +84,29 @@ function requireBuild(file: string, command: string): void {
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`${command}\` first`);
 }
 
-/** The production web server (`next start`); needs `next build` first. Waits until it answers. */
+/**
+ * The production web server (web/dist/server.js around the `next build`
+ * output); needs `pnpm --filter @app/web build` first. Waits until it answers.
+ */
 export async function startWeb(env: EnvOverrides, options: { port?: number; wait?: boolean } = {}): Promise<RunningServer> {
-  // NEXT_DIST_DIR (next.config.ts) picks another build folder; next start reads the same variable.
+  // NEXT_DIST_DIR (next.config.ts) picks another build folder; the server reads the same variable.
   requireBuild(path.join(WEB_DIR, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID'), 'pnpm --filter @app/web build');
+  requireBuild(path.join(WEB_DIR, 'dist', 'server.js'), 'pnpm --filter @app/web build');
   const port = options.port ?? (await freePort());
   const base = `http://localhost:${port}`;
-  const server = startProcess(path.join(WEB_DIR, 'node_modules', '.bin', 'next'), ['start', '--port', String(port)], {
+  // node itself (no wrapper), so signals reach the server.
+  const server = startProcess(process.execPath, ['--enable-source-maps', 'dist/server.js'], {
     cwd: WEB_DIR,
-    env: { ...process.env, NODE_ENV: 'production' as string, NEXT_TELEMETRY_DISABLED: '1', APP_URL: base, NEXTAUTH_URL: base, PORT: String(port), ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production' as string,
+      NEXT_TELEMETRY_DISABLED: '1',
+      APP_URL: base,
+      NEXTAUTH_URL: base,
+      PORT: String(port),
+      WEB_HOST: '127.0.0.1',
+      ...env,
+    },
   });
   if (options.wait !== false) await waitForHttp(`${base}/api/auth/providers`, server);
   return { ...server, port, base };

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { users } from '../db/schema';
 
@@ -18,10 +18,13 @@ const profileColumns = {
   createdAt: users.createdAt,
 };
 
-/** The signed-in user's own profile (their own e-mail included); null for an unknown id. */
+/** The signed-in user's own profile (their own e-mail included); null for an unknown or deleted account. */
 export async function getUserProfile(options: { db: Db; userId: string }): Promise<UserProfile | null> {
   if (!options.userId) return null;
-  const [row] = await options.db.select(profileColumns).from(users).where(eq(users.id, options.userId));
+  const [row] = await options.db
+    .select(profileColumns)
+    .from(users)
+    .where(and(eq(users.id, options.userId), isNull(users.deletedAt)));
   return row ?? null;
 }
 

@@ -1,13 +1,13 @@
 import type { ClientFingerprint } from '@app/common';
 import { headers } from 'next/headers';
-import { clientKey } from './rate-limit';
+import { clientAddress } from './client-address';
 
 /**
- * Where the current request comes from (address as the rate limiter sees it,
- * and the user agent), for the fraud signals. Hashed before it is stored.
+ * Where the current request comes from (the client's address as the web
+ * server decided it, and the user agent), for the fraud signals. Hashed
+ * before it is stored.
  */
 export async function requestFingerprint(): Promise<ClientFingerprint> {
   const h = await headers();
-  const ip = clientKey(h);
-  return { ip: ip === 'unknown' ? null : ip, userAgent: h.get('user-agent') };
+  return { ip: clientAddress(h), userAgent: h.get('user-agent') };
 }

@@ -1,4 +1,6 @@
+import { rateLimitKeyOf } from '@app/common/net';
 import { LRUCache } from 'lru-cache';
+import { clientAddress } from './client-address';
 
 export interface FixedWindowLimiter {
   /** Counts one request; null when allowed, else the whole seconds until the window resets. */
@@ -32,15 +34,9 @@ export function createFixedWindowLimiter(options: {
 }
 
 /**
- * The client's address as the nearest proxy saw it: the last entry of
- * X-Forwarded-For (a client can prepend entries, not append them), else
- * X-Real-IP. Next.js fills X-Forwarded-For with the socket's address only when
- * the request has none, so without a proxy in front a client can choose its
- * own key; the global ceiling of the validate route bounds that case, and
- * docs/http-api.md tells operators to run behind a proxy that appends.
+ * The key of a per-client limit for a request: the client's address as the
+ * web server decided it (src/server/client-address.ts), IPv6 by its /64.
  */
 export function clientKey(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for');
-  const last = forwarded?.split(',').map((s) => s.trim()).filter(Boolean).at(-1);
-  return last ?? headers.get('x-real-ip')?.trim() ?? 'unknown';
+  return rateLimitKeyOf(clientAddress(headers));
 }

@@ -1,3 +1,5 @@
+-- An e-mail address as one mailbox: lower case, no +tag, and for Gmail no
+-- dots (docs/referral-rules.md, "Fraud review": email_match).
 CREATE OR REPLACE FUNCTION normalize_email(p_email text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE

@@ -1,3 +1,6 @@
+-- Writes one ledger row and moves the quota by it, unless that grant
+-- (referral, user, reason) already exists: then nothing, and FALSE
+-- (docs/reviewing-referrals.md, "The quota ledger").
 CREATE OR REPLACE FUNCTION quota_grant_apply(
   p_user_id text, p_amount integer, p_reason quota_grant_reason, p_referral_id text, p_note text
 ) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$

@@ -1,3 +1,7 @@
+-- Onboarding finished (docs/referral-rules.md, "When the rewards arrive"):
+-- onboarded_at (set once), and the pending referral, if any, finished through
+-- referral_finish (scored, then completed with rewards, held, or rejected).
+-- Exactly once: referral_finish only touches a referral still pending.
 CREATE OR REPLACE FUNCTION referral_complete_onboarding(
   p_user_id text,
   p_reward_referrer integer,
@@ -16,14 +20,10 @@ CREATE OR REPLACE FUNCTION referral_complete_onboarding(
 DECLARE
   v_referrer_id text;
 BEGIN
-  PERFORM 1 FROM "user" u
-    WHERE u.id = p_user_id
-       OR u.id = (SELECT r.referrer_id FROM referral r WHERE r.referred_id = p_user_id)
-    ORDER BY u.id
-    FOR NO KEY UPDATE;
+  PERFORM referral_lock_people(p_user_id, NULL);
 
   UPDATE "user" u SET onboarded_at = coalesce(u.onboarded_at, now())
-    WHERE u.id = p_user_id
+    WHERE u.id = p_user_id AND u.deleted_at IS NULL
     RETURNING u.onboarded_at INTO result_onboarded_at;
   IF NOT FOUND THEN
     result_code := 'unauthenticated'; RETURN NEXT; RETURN;

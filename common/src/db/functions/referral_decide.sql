@@ -1,3 +1,11 @@
+-- An operator's decision on one referral, audited (docs/reviewing-referrals.md,
+-- "What each decision does"):
+--   approve  held -> completed, both rewards (exactly once);
+--   reject   pending or held -> rejected, no rewards;
+--   revoke   completed -> rejected, both rewards clawed back (exactly once).
+-- result_code: 'ok'; 'not_found' (no such referral), 'wrong_status' (already
+-- decided, or not in a state the action applies to), 'own_referral' (the
+-- operator is the referrer or the friend): nothing changed.
 CREATE OR REPLACE FUNCTION referral_decide(
   p_referred_id text,
   p_action text,
@@ -14,25 +22,21 @@ DECLARE
   v_amount integer;
   v_user text;
 BEGIN
-  -- Both users first, in id order, as every other function does.
-  PERFORM 1 FROM "user" u
-    WHERE u.id = p_referred_id
-       OR u.id = (SELECT r.referrer_id FROM referral r WHERE r.referred_id = p_referred_id)
-    ORDER BY u.id
-    FOR NO KEY UPDATE;
+  PERFORM referral_lock_people(p_referred_id, NULL);
   SELECT * INTO v_referral FROM referral r WHERE r.referred_id = p_referred_id FOR UPDATE;
   IF NOT FOUND THEN
     result_code := 'not_found'; RETURN NEXT; RETURN;
   END IF;
   result_status := v_referral.status;
+  -- Nobody decides their own referral, as the referrer or as the friend.
+  IF p_actor_id IS NOT NULL AND p_actor_id IN (v_referral.referrer_id, v_referral.referred_id) THEN
+    result_code := 'own_referral'; RETURN NEXT; RETURN;
+  END IF;
 
   IF p_action = 'approve' AND v_referral.status::text = 'held' THEN
     v_to := 'completed';
-    UPDATE referral r SET status = v_to, completed_at = now(), decided_at = now(), status_reason = NULL
-      WHERE r.referred_id = p_referred_id;
-    PERFORM quota_grant_apply(v_referral.referrer_id, p_reward_referrer, 'referral_referrer', p_referred_id, NULL);
-    PERFORM quota_grant_apply(p_referred_id, p_reward_referred, 'referral_referred', p_referred_id, NULL);
-    PERFORM webhook_enqueue('referral.completed', p_referred_id);
+    UPDATE referral r SET decided_at = now(), status_reason = NULL WHERE r.referred_id = p_referred_id;
+    PERFORM referral_complete(p_referred_id, v_referral.referrer_id, p_reward_referrer, p_reward_referred);
   ELSIF p_action = 'reject' AND v_referral.status::text IN ('pending', 'held') THEN
     v_to := 'rejected';
     UPDATE referral r SET status = v_to, decided_at = now(),

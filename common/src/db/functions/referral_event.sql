@@ -1,3 +1,7 @@
+-- A change of one referral as live updates announce it (docs/websocket-protocol.md,
+-- "Pushes"): the referral and both people's quotas. The callers announce it
+-- with pg_notify once their change has committed (common/src/referrals/announce.ts).
+-- Well under NOTIFY's 8000 bytes.
 CREATE OR REPLACE FUNCTION referral_event(p_referrer_id text, p_referred_id text) RETURNS json
 LANGUAGE sql STABLE AS $$
   SELECT json_build_object(

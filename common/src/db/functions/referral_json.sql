@@ -1,3 +1,5 @@
+-- The state of one referral, as webhooks describe it (docs/webhooks.md,
+-- "The request"). A referral's id is its referred user's id.
 CREATE OR REPLACE FUNCTION referral_json(p_referred_id text) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object(

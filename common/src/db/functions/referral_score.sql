@@ -1,33 +1,94 @@
+-- Scores a referral that is about to complete (docs/referral-rules.md, "Fraud
+-- review"; the signals and weights: docs/security.md, "Fraud signals").
+-- p_fraud, from common/src/referrals/fraud.ts: { threshold, weights: {signal:
+-- weight}, velocityWindowMinutes, velocityMaxReferrals, addressHistoryDays }.
+--
+-- Addresses: the friend's (sign-up and sign-ins) are compared with the
+-- referrer's (sign-up, sign-ins and own visits to landing pages) from the last
+-- addressHistoryDays: the same address is `same_ip`, else the same /24 or /64
+-- is `same_network`. A friend with no known address or user agent fires
+-- `missing_address` / `missing_user_agent`. Velocity looks at the burst the
+-- referral was created in, not at when the friend finishes signing up.
 CREATE OR REPLACE FUNCTION referral_score(p_referrer_id text, p_referred_id text, p_fraud jsonb)
 RETURNS TABLE (score integer, signals text[]) LANGUAGE plpgsql STABLE AS $$
 DECLARE
   v_referrer "user"%ROWTYPE;
   v_referred "user"%ROWTYPE;
+  v_created timestamptz;
   v_weights jsonb := p_fraud -> 'weights';
+  v_since timestamptz := now() - make_interval(days => coalesce((p_fraud ->> 'addressHistoryDays')::integer, 30));
+  v_velocity interval := make_interval(mins => (p_fraud ->> 'velocityWindowMinutes')::integer);
+  v_same_ip boolean;
+  v_same_network boolean;
+  v_same_user_agent boolean;
+  v_has_address boolean;
+  v_has_user_agent boolean;
 BEGIN
   SELECT * INTO v_referrer FROM "user" u WHERE u.id = p_referrer_id;
   SELECT * INTO v_referred FROM "user" u WHERE u.id = p_referred_id;
+  SELECT r.created_at INTO v_created FROM referral r WHERE r.referred_id = p_referred_id;
   score := 0;
   signals := '{}';
+
   IF normalize_email(v_referrer.email) = normalize_email(v_referred.email) THEN
     signals := signals || 'email_match'::text;
   END IF;
-  IF EXISTS (SELECT 1 FROM disposable_email_domain d WHERE d.domain = split_part(lower(v_referred.email), '@', 2)) THEN
+  IF is_disposable_email(v_referred.email) THEN
     signals := signals || 'disposable_domain'::text;
   END IF;
-  IF v_referred.signup_ip_hash IS NOT NULL AND v_referred.signup_ip_hash = v_referrer.signup_ip_hash THEN
+
+  WITH friend AS (
+    SELECT v_referred.signup_ip_hash AS ip, v_referred.signup_network_hash AS network, v_referred.signup_user_agent_hash AS agent
+    UNION ALL
+    SELECT s.ip_hash, s.network_hash, s.user_agent_hash FROM user_sign_in s
+      WHERE s.user_id = p_referred_id AND s.created_at > v_since
+  ), referrer AS (
+    SELECT v_referrer.signup_ip_hash AS ip, v_referrer.signup_network_hash AS network, v_referrer.signup_user_agent_hash AS agent
+    UNION ALL
+    SELECT s.ip_hash, s.network_hash, s.user_agent_hash FROM user_sign_in s
+      WHERE s.user_id = p_referrer_id AND s.created_at > v_since
+    UNION ALL
+    SELECT v.ip_hash, v.network_hash, v.user_agent_hash FROM referral_landing_view v
+      WHERE v.viewer_id = p_referrer_id AND v.created_at > v_since
+  )
+  SELECT
+    EXISTS (SELECT 1 FROM friend f JOIN referrer r ON r.ip = f.ip),
+    EXISTS (SELECT 1 FROM friend f JOIN referrer r ON r.network = f.network),
+    EXISTS (SELECT 1 FROM friend f JOIN referrer r ON r.agent = f.agent),
+    EXISTS (SELECT 1 FROM friend f WHERE f.ip IS NOT NULL),
+    EXISTS (SELECT 1 FROM friend f WHERE f.agent IS NOT NULL)
+  INTO v_same_ip, v_same_network, v_same_user_agent, v_has_address, v_has_user_agent;
+
+  IF v_same_ip THEN
     signals := signals || 'same_ip'::text;
+  ELSIF v_same_network THEN
+    signals := signals || 'same_network'::text;
   END IF;
-  IF v_referred.signup_user_agent_hash IS NOT NULL AND v_referred.signup_user_agent_hash = v_referrer.signup_user_agent_hash THEN
+  IF v_same_user_agent THEN
     signals := signals || 'same_user_agent'::text;
   END IF;
-  IF (SELECT count(*) FROM referral r
-        WHERE r.referrer_id = p_referrer_id
-          AND r.status::text <> 'rejected'
-          AND r.created_at > now() - make_interval(mins => (p_fraud ->> 'velocityWindowMinutes')::integer))
-     > (p_fraud ->> 'velocityMaxReferrals')::integer THEN
+  IF NOT v_has_address THEN
+    signals := signals || 'missing_address'::text;
+  END IF;
+  IF NOT v_has_user_agent THEN
+    signals := signals || 'missing_user_agent'::text;
+  END IF;
+
+  -- Some window of velocityWindowMinutes that holds this referral's creation holds more than
+  -- velocityMaxReferrals of the referrer's referrals. (Such a window can always be slid to start
+  -- at one of them, so trying each start is enough; a referrer has few referrals: the cap.)
+  IF EXISTS (
+    SELECT 1 FROM referral a
+    WHERE a.referrer_id = p_referrer_id AND a.status::text <> 'rejected'
+      AND a.created_at BETWEEN v_created - v_velocity AND v_created
+      AND (SELECT count(*) FROM referral b
+            WHERE b.referrer_id = p_referrer_id AND b.status::text <> 'rejected'
+              AND b.created_at BETWEEN a.created_at AND a.created_at + v_velocity)
+          > (p_fraud ->> 'velocityMaxReferrals')::integer
+  ) THEN
     signals := signals || 'velocity'::text;
   END IF;
+
   SELECT coalesce(sum((v_weights ->> s)::integer), 0) INTO score FROM unnest(signals) AS s;
   RETURN NEXT;
 END;

@@ -1,5 +1,4 @@
 import {
-  VALIDATE_RATE_LIMIT_GLOBAL_REQUESTS,
   VALIDATE_RATE_LIMIT_REQUESTS,
   VALIDATE_RATE_LIMIT_WINDOW_SECONDS,
   fail,
@@ -13,18 +12,17 @@ const perClient = createFixedWindowLimiter({
   limit: VALIDATE_RATE_LIMIT_REQUESTS,
   windowSeconds: VALIDATE_RATE_LIMIT_WINDOW_SECONDS,
 });
-const allClients = createFixedWindowLimiter({
-  limit: VALIDATE_RATE_LIMIT_GLOBAL_REQUESTS,
-  windowSeconds: VALIDATE_RATE_LIMIT_WINDOW_SECONDS,
-  maxClients: 1,
-});
-
-/** GET /api/referrals/validate?code=: public; rate-limited per client so codes cannot be enumerated. */
+/**
+ * GET /api/referrals/validate?code=: public; rate-limited per client (the
+ * address the web server decided, IPv6 by /64) so codes cannot be
+ * enumerated. No bucket is shared between clients: one client emptying it
+ * must never lock the others out.
+ */
 export const GET = route({
   auth: 'public',
   query: validateReferralQuerySchema,
   guard: (request) => {
-    const retryAfterSeconds = perClient.hit(clientKey(request.headers)) ?? allClients.hit('all');
+    const retryAfterSeconds = perClient.hit(clientKey(request.headers));
     return retryAfterSeconds === null ? null : fail('rate_limited', { retryAfterSeconds });
   },
   handle: async ({ db, query }) => {
