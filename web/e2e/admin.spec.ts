@@ -1,15 +1,16 @@
-// The operator page (/admin/referrals, DESIGN.md §9) as people use it: a
+// The operator page (/admin/referrals, docs/reviewing-referrals.md) as people use it: a
 // referral held by the fraud signals, seen by both members as under review,
 // approved by the operator (ADMIN_EMAILS, set by e2e/run.ts), with both open
 // member pages updated live; and nobody else can see the page or use its actions.
 import { closeDb, createDb } from '@app/common/db';
 import { MAX_REFERRALS_PER_CODE, REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '@app/common/constants';
+import { FRAUD_SIGNAL_DESCRIPTIONS } from '@app/common/referrals';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { finishOnboarding, newMember, person, screenshots, signIn, submitDevLogin, visitorContext } from './helpers';
 
 /** In ADMIN_EMAILS of the web server that e2e/run.ts starts. */
 const OPERATOR = { name: 'Olga Operator', email: 'operator@example.test' };
-const SAME_IP_WORDS = 'Both accounts signed up from the same network address.';
+const SAME_IP_WORDS = FRAUD_SIGNAL_DESCRIPTIONS.same_ip;
 
 type Member = { context: BrowserContext; page: Page; who: { name: string; email: string } };
 
@@ -73,8 +74,9 @@ async function seedTwoWeeks(): Promise<{ day: string; landingViews: number; sign
       for (const [i, count] of signUps.entries()) {
         const daysAgo = views.length - i;
         for (let v = 0; v < views[i]!; v++) {
-          await sql`insert into referral_landing_view (referrer_id, created_at)
-            values (${referrers[(i + v) % referrers.length]!}, date_trunc('day', now()) - make_interval(days => ${daysAgo}) + make_interval(mins => ${60 + v * 37}))`;
+          await sql`insert into referral_landing_day (day, referrer_id, views)
+            values ((now() at time zone 'UTC')::date - ${daysAgo}::int, ${referrers[(i + v) % referrers.length]!}, 1)
+            on conflict (day, referrer_id) do update set views = referral_landing_day.views + 1`;
         }
         for (let k = 0; k < count; k++, n++) {
           const referrer = referrers[n % referrers.length]!;

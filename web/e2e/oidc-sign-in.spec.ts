@@ -1,7 +1,8 @@
-// The real sign-in path: the app's generic OIDC provider against a real OpenID
-// Connect server (oauth2-mock-server, started by e2e/run.ts): redirects to the
-// provider, its sign-in page, the authorization code + PKCE exchange, a signed
-// ID token, and back to the app.
+// The real sign-in path: the app's generic OIDC provider against a real,
+// standards-conformant OpenID Connect server (oidc-provider, started by
+// e2e/run.ts): redirects to the provider, its sign-in page, the authorization
+// code + PKCE exchange, a signed ID token that carries only the subject, the
+// e-mail and name from the userinfo endpoint, and back to the app.
 import { expect, test, type Page } from '@playwright/test';
 import { finishOnboarding, newMember, person, visitorContext, invitedRow } from './helpers';
 
@@ -10,7 +11,7 @@ const issuer = process.env.E2E_OIDC_ISSUER!;
 /** On next-auth's sign-in page: picks the OIDC provider and signs in on the provider's own page. */
 async function signInAtProvider(page: Page, who: { name: string; email: string }) {
   await page.getByRole('button', { name: 'Sign in with Mock ID' }).click();
-  await expect(page).toHaveURL(new RegExp(`^${issuer}/authorize\\?`));
+  await expect(page).toHaveURL(new RegExp(`^${issuer}/interaction/`));
   await expect(page.getByRole('heading', { name: 'Sign in to Mock ID' })).toBeVisible();
   await page.getByLabel('Email address').fill(who.email);
   await page.getByLabel('Full name').fill(who.name);
@@ -31,7 +32,7 @@ test('a friend follows a referral link, signs in through the OIDC provider, onbo
   await signInAtProvider(page, who);
 
   await expect(page).toHaveURL(new RegExp(`/onboard\\?referral_code=${code}$`));
-  await expect(page.getByText(`${referrer.who.name} invited you`)).toBeVisible();
+  await expect(page.getByTestId('invite')).toContainText(`Invited by ${referrer.who.name}`);
   await finishOnboarding(page, who.name);
   await expect(page.getByTestId('quota')).toHaveText('1500');
   await page.getByRole('link', { name: 'Go to your referrals' }).click();
@@ -72,7 +73,7 @@ test('a visitor who opened a link, left, and signed up later through the provide
   const who = person('Frances');
   await signInAtProvider(page, who);
   await expect(page).toHaveURL(/\/onboard$/);
-  await expect(page.getByText(`${referrer.who.name} invited you`)).toBeVisible();
+  await expect(page.getByTestId('invite')).toContainText(`Invited by ${referrer.who.name}`);
   await finishOnboarding(page, who.name);
   await expect(page.getByTestId('quota')).toHaveText('1500');
 
@@ -90,7 +91,7 @@ test('a visitor who signs in through the provider from a plain page is not sent 
   await signInAtProvider(page, person('Barbara'));
   await expect(page).toHaveURL(/\/onboard$/);
   expect(page.url()).not.toContain('referral_code');
-  await expect(page.getByText(/invited you/)).toHaveCount(0);
+  await expect(page.getByTestId('invite')).toHaveCount(0);
   await finishOnboarding(page, 'Barbara');
   await expect(page.getByTestId('quota')).toHaveText('1000');
   await context.close();

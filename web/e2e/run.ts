@@ -1,7 +1,7 @@
 // Runs a Playwright project against the production builds: web
 // (`node dist/server.js`) and the compiled backend, on a throwaway database (DATABASE_URL's server, or
-// an embedded PostgreSQL), with a real OpenID Connect provider
-// (oauth2-mock-server) as the app's generic OIDC sign-in. Stops everything after.
+// an embedded PostgreSQL), with a real OpenID Connect provider (oidc-provider,
+// e2e/oidc-provider.ts) as the app's generic OIDC sign-in. Stops everything after.
 // Usage: tsx e2e/run.ts --project=e2e|security [more playwright args]
 // Needs `pnpm build` (web and backend) first; `pnpm test:e2e` does both.
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,13 +25,13 @@ if (!process.env.CHROMIUM_PATH) {
 
 const database = await setUpTestDatabase('e2e');
 const secret = process.env.AUTH_SECRET ?? 'e2e-secret-0123456789abcdef';
-const provider = await startOidcProvider(await freePort());
+const port = await freePort();
+const baseUrl = `http://localhost:${port}`;
+const provider = await startOidcProvider(await freePort(), [`${baseUrl}/api/auth/callback/oidc`]);
 const servers: RunningServer[] = [];
 
 let code = 1;
 try {
-  const port = await freePort();
-  const baseUrl = `http://localhost:${port}`;
   // The websocket backend, for the live updates of the member page.
   const backend = await startBackend({ DATABASE_URL: database.url, AUTH_SECRET: secret, APP_URL: baseUrl });
   servers.push(backend);

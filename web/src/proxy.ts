@@ -1,8 +1,18 @@
-import { REFERRAL_COOKIE_MAX_AGE_SECONDS, REFERRAL_COOKIE_NAME } from '@app/common/constants';
-import { parseReferralInput } from '@app/common/referrals';
+import {
+  LANDING_RATE_LIMIT_REQUESTS,
+  LANDING_RATE_LIMIT_WINDOW_SECONDS,
+  REFERRAL_COOKIE_MAX_AGE_SECONDS,
+  REFERRAL_COOKIE_NAME,
+} from '@app/common/constants';
+import { parseReferralInput, validateReferralCode } from '@app/common/referrals';
 import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/env';
 import { isCrossOrigin } from '@/server/csrf';
+import { db } from '@/server/db';
+import { clientKey, createFixedWindowLimiter } from '@/server/rate-limit';
+
+/** Landing pages are public and look the code up: limited per client (the web server's address, IPv6 by /64). */
+const landingLimiter = createFixedWindowLimiter({ limit: LANDING_RATE_LIMIT_REQUESTS, windowSeconds: LANDING_RATE_LIMIT_WINDOW_SECONDS });
 
 /**
  * The Content-Security-Policy of a page. Scripts run only with this request's
@@ -34,19 +44,32 @@ function contentSecurityPolicy(options: { nonce: string; backendWsUrl: string; a
   return directives.join('; ');
 }
 
+/** Whether a landing page's code can be used now; a database that does not answer remembers nothing. */
+async function usableCode(code: string): Promise<boolean> {
+  try {
+    return (await validateReferralCode({ db: await db(), input: code })).ok;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Runs before every page (not the API, not static files):
  * - refuses a cross-origin POST (a server action) with 403 `forbidden`, the
  *   same answer as the API, before any action runs (Next.js's own check
  *   aborts such a request with a 500);
  * - sends a strict Content-Security-Policy with a fresh nonce;
- * - on a referral landing page `/referrals/<code>`, remembers the code in a
- *   first-party cookie for 30 days (DESIGN.md §6), so a visitor who signs up
- *   later, or whose sign-in loses the URL, is still attributed at onboarding.
- *   Only well-formed codes are stored; the cookie is HttpOnly, SameSite=Lax,
- *   and Secure when the app is served over https.
+ * - limits referral landing pages `/referrals/<code>` per client (429 with
+ *   Retry-After);
+ * - on a landing page of a code that can be used, remembers the code in a
+ *   first-party cookie for 30 days (docs/auth.md, "How attribution survives
+ *   sign-in"), so that /onboard can offer the invite to a visitor who signs
+ *   up later. The cookie only proposes: /onboard shows who invited the person,
+ *   with a way to decline, and applies a code only from the submitted form.
+ *   Last click wins: a later landing page replaces the code. HttpOnly,
+ *   SameSite=Lax, and Secure when the app is served over https.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { appUrl, backendWsUrl, nodeEnv } = env();
   if (request.method !== 'GET' && request.method !== 'HEAD' && isCrossOrigin(request.headers, appUrl)) {
     return NextResponse.json(
@@ -66,8 +89,16 @@ export function proxy(request: NextRequest) {
       // A broken %-escape makes Next's router fail with a bare 500 after a rewrite: send the browser to the friendly page.
       return NextResponse.redirect(new URL('/referrals/invalid-link', request.url));
     }
+    const retryAfter = landingLimiter.hit(clientKey(request.headers));
+    if (retryAfter !== null) {
+      return new NextResponse('Too many requests. Please try again in a minute.', {
+        status: 429,
+        headers: { 'retry-after': String(retryAfter), 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      });
+    }
     const parsed = parseReferralInput(decoded);
-    if (parsed.ok) landingCode = parsed.referralCode;
+    // Only a code that exists and still has places is remembered: a made-up or used-up one sets nothing.
+    if (parsed.ok && (await usableCode(parsed.referralCode))) landingCode = parsed.referralCode;
   }
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');

@@ -1,5 +1,5 @@
-// Who is an operator (ADMIN_EMAILS, DESIGN.md §9): the setting, and the one
-// check that the admin page and its actions use, against the real database.
+// Who is an operator (ADMIN_EMAILS, docs/reviewing-referrals.md): the setting,
+// and the one check that the admin page and its actions use, against the real database.
 import { createUser } from '@app/common/testing';
 import { eq } from 'drizzle-orm';
 import { schema } from '@app/common/db';
@@ -16,7 +16,7 @@ const signedIn = vi.mocked(currentUser);
 const db = useTestDb(2);
 const OPERATOR = `ops-${Math.random().toString(36).slice(2, 8)}@example.test`;
 // Read by env() on first use, in this file's own module registry.
-process.env.ADMIN_EMAILS = ` ${OPERATOR.toUpperCase()} , someone-else@example.test,`;
+process.env.ADMIN_EMAILS = ` ${OPERATOR.toUpperCase()} , someone-else@example.test, unverified-${OPERATOR},`;
 
 describe('ADMIN_EMAILS', () => {
   it('is a comma-separated list, trimmed, in lower case, without empty entries; unset or empty is nobody', () => {
@@ -60,14 +60,22 @@ describe('currentAdmin / requireAdmin', () => {
   beforeEach(() => signedIn.mockReset());
 
   it('lets in a signed-in user whose stored e-mail is in ADMIN_EMAILS', async () => {
-    const user = await createUser(db, { email: OPERATOR, name: 'Olga' });
+    const user = await createUser(db, { email: OPERATOR, name: 'Olga', emailVerified: new Date() });
     signedIn.mockResolvedValue({ id: user.id, name: user.name });
     expect(await currentAdmin()).toEqual({ id: user.id, email: OPERATOR, name: 'Olga' });
     expect(await requireAdmin()).toMatchObject({ id: user.id });
   });
 
+  it('lets nobody in on an address the sign-in provider did not verify, even one in ADMIN_EMAILS', async () => {
+    const user = await createUser(db, { email: `unverified-${OPERATOR}`, name: 'Mallory', emailVerified: null });
+    signedIn.mockResolvedValue({ id: user.id, name: user.name });
+    expect(await currentAdmin()).toBeNull();
+    await db.update(schema.users).set({ emailVerified: new Date() }).where(eq(schema.users.id, user.id));
+    expect(await currentAdmin()).toMatchObject({ id: user.id });
+  });
+
   it('decides from the e-mail in the database now, not from the session', async () => {
-    const user = await createUser(db, { email: `former-${OPERATOR}` });
+    const user = await createUser(db, { email: `former-${OPERATOR}`, emailVerified: new Date() });
     signedIn.mockResolvedValue({ id: user.id, name: user.name });
     expect(await currentAdmin()).toBeNull();
     // The other way round too: an operator whose address changed is one no more.

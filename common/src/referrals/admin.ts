@@ -475,6 +475,31 @@ export async function getRecentDecisions(options: { db: Db; limit?: number }): P
   }));
 }
 
+/** One deleted account, as the audit keeps it: when, by whom, why. Nothing of the person is left. */
+export interface AccountDeletionEntry {
+  id: number;
+  createdAt: Date;
+  requestedBy: 'member' | 'operator';
+  /** The operator, as recorded at the time (null when the member deleted their own account). */
+  actorEmail: string | null;
+  reason: string | null;
+}
+
+/** Account deletions, newest first. */
+export async function getRecentAccountDeletions(options: { db: Db; limit?: number }): Promise<AccountDeletionEntry[]> {
+  const limit = Math.max(1, Math.min(500, Math.trunc(options.limit ?? 20)));
+  const rows = await options.db.$client<
+    { id: string | number; created_at: string; requested_by: 'member' | 'operator'; actor_email: string | null; reason: string | null }[]
+  >`select id, created_at, requested_by, actor_email, reason from account_deletion order by created_at desc, id desc limit ${limit}`;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    createdAt: new Date(r.created_at),
+    requestedBy: r.requested_by,
+    actorEmail: r.actor_email,
+    reason: r.reason,
+  }));
+}
+
 // ---------------------------------------------------------------------------
 // Webhook deliveries
 

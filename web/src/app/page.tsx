@@ -2,10 +2,21 @@ import { DEFAULT_QUOTA, MAX_REFERRALS_PER_CODE, REFERRAL_REWARDS } from '@app/co
 import Link from 'next/link';
 import { currentUser } from '@/server/session';
 
-export default async function Home() {
-  const user = await currentUser();
+/** The home page's notices, by their `?notice=` key (a link cannot make the page say anything else). */
+const NOTICES: Record<string, string> = {
+  'account-deleted': 'Your account was deleted. Thank you for having been with us.',
+};
+
+export default async function Home({ searchParams }: { searchParams: Promise<{ notice?: string | string[] }> }) {
+  const [user, { notice }] = await Promise.all([currentUser(), searchParams]);
+  const said = typeof notice === 'string' ? NOTICES[notice] : undefined;
   return (
     <section className="hero">
+      {said && (
+        <p className="notice ok" role="status">
+          {said}
+        </p>
+      )}
       <h1>Invite friends, get more quota</h1>
       <p className="reward">
         Every account starts with {DEFAULT_QUOTA} quota. Invite up to {MAX_REFERRALS_PER_CODE} friends: when one

@@ -9,8 +9,11 @@ const MAX_BACKOFF_MS = 30_000;
 /**
  * Keeps the member page live: connects to the backend websocket (token and
  * URL from /api/ws-token), and when the backend pushes a quota or referral
- * change, re-renders the page from the server. Reconnects with jittered
- * exponential backoff; without the backend the page simply stays as it is.
+ * change, re-renders the page from the server. Each time the connection is
+ * (re)established it re-renders too: whatever changed while it was not
+ * connected (before it first opened, or while the backend restarted) is
+ * shown then, so "Live" never stands over stale numbers. Reconnects with
+ * jittered exponential backoff; without the backend the page simply stays as it is.
  */
 export function LiveUpdates() {
   const router = useRouter();
@@ -47,6 +50,7 @@ export function LiveUpdates() {
           if (message.type === 'ready') {
             attempt = 0;
             setState('live');
+            router.refresh();
           } else if (message.type === 'quota-updated' || message.type === 'referral-updated') {
             router.refresh();
           }

@@ -27,13 +27,15 @@ export function isAdminEmail(email: string | null | undefined, adminEmails: read
  * The operator of this request, or null. The session only says who the user
  * is; whether they are an operator is decided here, from the e-mail address
  * stored in the database now (not one copied into the session token at
- * sign-in), against ADMIN_EMAILS. The one place that makes this decision.
+ * sign-in), against ADMIN_EMAILS, and only when the sign-in provider verified
+ * that address (`emailVerified`): an address anyone can claim opens nothing.
+ * The one place that makes this decision (docs/reviewing-referrals.md).
  */
 export const currentAdmin = cache(async (): Promise<Admin | null> => {
   const adminEmails = env().adminEmails;
   if (adminEmails.length === 0) return null;
   const profile = await currentProfile();
-  if (!profile?.email || !isAdminEmail(profile.email, adminEmails)) return null;
+  if (!profile?.email || !profile.emailVerified || !isAdminEmail(profile.email, adminEmails)) return null;
   return { id: profile.id, email: profile.email.trim().toLowerCase(), name: profile.name };
 });
 

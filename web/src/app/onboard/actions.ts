@@ -55,7 +55,7 @@ export async function completeSignUp(formData: FormData): Promise<void> {
   const database = await db();
   await updateUserName({ db: database, userId: user.id, name: parsed.data.name });
   // Before completion scores the referral: where this account signed up from (if sign-in did not record it).
-  await recordSignupFingerprint({ db: database, userId: user.id, client: await requestFingerprint(), secret: env().authSecret });
+  await recordSignupFingerprint({ db: database, userId: user.id, client: await requestFingerprint(user.id), secret: env().authSecret });
   let referralError: string | null = null;
   if (parsed.data.referralCode) {
     const redeemed = await redeemReferralCode({ db: database, userId: user.id, input: parsed.data.referralCode });

@@ -1,8 +1,4 @@
-import {
-  REFERRAL_COOKIE_NAME,
-  REFERRAL_REWARDS,
-  validateReferralCode,
-} from '@app/common';
+import { REFERRAL_COOKIE_NAME, validateReferralCode } from '@app/common';
 import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
 import Link from 'next/link';
@@ -36,7 +32,7 @@ export default async function OnboardPage({ searchParams }: { searchParams: Sear
     redirect(fromUrl ? `/referrals?invite=${encodeURIComponent(fromUrl)}` : '/referrals');
   }
 
-  // The code from the link, else the one the landing page remembered.
+  // The code from the link, else the one the last landing page opened remembered (last click wins).
   const code = fromUrl ?? (await cookies()).get(REFERRAL_COOKIE_NAME)?.value;
   const invite = code ? await validateReferralCode({ db: database, input: code }) : null;
   const problem = knownProblem(first(params.problem));
@@ -45,12 +41,6 @@ export default async function OnboardPage({ searchParams }: { searchParams: Sear
     <>
       <h1>Finish signing up</h1>
       {problem && <p className="notice bad" role="alert">{problem}</p>}
-      {invite?.ok && (
-        <p className="notice ok">
-          <strong>{invite.referrer.name}</strong> invited you. When you finish, you get +{invite.rewards.referred} quota
-          and {invite.referrer.name} gets +{invite.rewards.referrer}.
-        </p>
-      )}
       {invite && !invite.ok && (
         <p className="notice info">
           The invite you followed cannot be used ({invite.message}) You can still finish signing up.
@@ -68,8 +58,24 @@ export default async function OnboardPage({ searchParams }: { searchParams: Sear
             <span>I accept the terms of service and the privacy policy.</span>
           </label>
         </div>
-        {invite?.ok && <input type="hidden" name="referralCode" value={invite.referralCode} />}
-        <button type="submit">Finish signing up{invite?.ok ? ` and get +${REFERRAL_REWARDS.referred}` : ''}</button>
+        {invite?.ok && (
+          // The invite is the person's choice: shown by name, applied only if this box is still ticked
+          // when the form is sent (the server never applies a code from the cookie alone).
+          <fieldset className="field invite" data-testid="invite">
+            <legend>
+              Invited by <strong>{invite.referrer.name}</strong>
+            </legend>
+            <label className="check">
+              <input type="checkbox" name="referralCode" value={invite.referralCode} defaultChecked />
+              <span>
+                Use {invite.referrer.name}&apos;s invite: you get +{invite.rewards.referred} quota and {invite.referrer.name} gets +
+                {invite.rewards.referrer}.
+              </span>
+            </label>
+            <p className="muted">Not invited by {invite.referrer.name}? Untick the box: you sign up without an invite.</p>
+          </fieldset>
+        )}
+        <button type="submit">Finish signing up</button>
       </form>
       <p className="muted">
         Signed in as {profile.email}. <Link href="/api/auth/signout">Not you?</Link>

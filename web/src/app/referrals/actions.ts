@@ -1,10 +1,12 @@
 'use server';
 
-import { redeemReferralCode, referralInputSchema, regenerateReferralCode } from '@app/common';
+import { deleteAccount, redeemReferralCode, referralInputSchema, regenerateReferralCode } from '@app/common';
+import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { env } from '@/env';
 import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
+import { DELETE_CONFIRMATION_WORD } from './messages';
 import { currentUser } from '@/server/session';
 
 async function signedIn() {
@@ -24,12 +26,31 @@ export async function regenerateCode(): Promise<void> {
   redirect('/referrals?notice=regenerated');
 }
 
-/** The page's "enter a friend's code or paste a link" form. */
+/** The page's "enter a friend's code or paste a link" form. A refused code comes back in the field, as typed. */
 export async function redeemCode(formData: FormData): Promise<void> {
   const user = await signedIn();
   const input = referralInputSchema.safeParse(formData.get('referralCode') ?? '');
   if (!input.success) redirect('/referrals?error=invalid_code');
   const result = await redeemReferralCode({ db: await db(), userId: user.id, input: input.data });
-  if (!result.ok) redirect(`/referrals?error=${result.code}`);
+  if (!result.ok) redirect(`/referrals?${new URLSearchParams({ error: result.code, invite: input.data })}`);
   redirect(`/referrals?notice=redeemed-${result.status}`);
+}
+
+/**
+ * The page's "delete my account" form (docs/user-flows.md): the member types
+ * the confirmation word; the account is deleted (deleteAccount: the person's
+ * data erased, referrals and ledger kept) and they are signed out.
+ */
+export async function deleteMyAccount(formData: FormData): Promise<void> {
+  const user = await signedIn();
+  const typed = String(formData.get('confirm') ?? '').trim().toLowerCase();
+  if (typed !== DELETE_CONFIRMATION_WORD) redirect('/referrals?error=delete-confirm#delete-heading');
+  const result = await deleteAccount({ db: await db(), userId: user.id, requestedBy: 'member' });
+  if (!result.ok && result.code !== 'unauthenticated') redirect(`/referrals?error=${result.code}`);
+  // Signed out: sessions are JWTs in next-auth's cookies (split in chunks when long).
+  const jar = await cookies();
+  for (const { name } of jar.getAll()) {
+    if (/^(__Secure-)?next-auth\.session-token(\.\d+)?$/.test(name)) jar.delete(name);
+  }
+  redirect('/?notice=account-deleted');
 }

@@ -19,7 +19,8 @@ import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
 import { currentProfile } from '@/server/profile';
 import { currentUser } from '@/server/session';
-import { redeemCode, regenerateCode } from './actions';
+import { deleteMyAccount, redeemCode, regenerateCode } from './actions';
+import { DELETE_CONFIRMATION_WORD, PAGE_PROBLEMS } from './messages';
 
 export const metadata: Metadata = { title: 'Your referrals' };
 
@@ -122,6 +123,7 @@ export default async function ReferralsPage({ searchParams }: { searchParams: Se
   const qr = await QRCode.toString(summary.referralLink, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
 
   const error = typeof params.error === 'string' && isErrorCode(params.error) ? params.error : null;
+  const problem = typeof params.error === 'string' ? PAGE_PROBLEMS[params.error] : undefined;
   const retry = Number(params.retry);
   const notice = typeof params.notice === 'string' ? NOTICES[params.notice] : undefined;
   const invite = typeof params.invite === 'string' ? params.invite : '';
@@ -135,6 +137,11 @@ export default async function ReferralsPage({ searchParams }: { searchParams: Se
         <p className="notice bad" role="alert">
           {ERROR_MESSAGES[error]}
           {error === 'rate_limited' && Number.isFinite(retry) && retry > 0 && ` Try again in ${formatDuration(retry)}.`}
+        </p>
+      )}
+      {problem && (
+        <p className="notice bad" role="alert">
+          {problem}
         </p>
       )}
 
@@ -219,6 +226,22 @@ export default async function ReferralsPage({ searchParams }: { searchParams: Se
           >
             Get a new code
           </ConfirmSubmit>
+        </form>
+      </section>
+
+      <section className="card" aria-labelledby="delete-heading">
+        <h2 id="delete-heading">Delete your account</h2>
+        <p className="muted">
+          Your name, e-mail address and sign-in are erased, and you are signed out. The referrals you were part of stay,
+          without your name, so your friends keep their bonuses; your invite link stops working. An account deleted once
+          cannot be invited or earn referral bonuses again. This cannot be undone.
+        </p>
+        <form action={deleteMyAccount}>
+          <div className="field">
+            <label htmlFor="delete-confirm">Type &quot;{DELETE_CONFIRMATION_WORD}&quot; to confirm</label>
+            <input id="delete-confirm" name="confirm" type="text" required autoComplete="off" maxLength={20} />
+          </div>
+          <ConfirmSubmit message="Delete your account? This cannot be undone.">Delete my account</ConfirmSubmit>
         </form>
       </section>
     </>

@@ -1,6 +1,6 @@
 'use server';
 
-import { decideReferral, type ReferralDecision } from '@app/common';
+import { decideReferral, deleteAccount, findUserIdByEmail, type ReferralDecision } from '@app/common';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
@@ -39,7 +39,10 @@ async function decide(action: ReferralDecision, formData: FormData): Promise<nev
     reason: form.data.reason,
   });
   revalidatePath(PAGE);
-  if (!result.ok) redirect(`${PAGE}?error=${result.code === 'invalid_input' ? `${action}-refused` : result.code}`);
+  if (!result.ok) {
+    const key = result.code === 'invalid_input' ? `${action}-refused` : result.code === 'forbidden' ? 'own-referral' : result.code;
+    redirect(`${PAGE}?error=${key}`);
+  }
   redirect(`${PAGE}?notice=${action}`);
 }
 
@@ -56,4 +59,35 @@ export async function rejectReferral(formData: FormData): Promise<void> {
 /** Completed → rejected: both rewards taken back (clawback rows in the ledger). */
 export async function revokeReferral(formData: FormData): Promise<void> {
   await decide('revoke', formData);
+}
+
+const deletionForm = z.object({
+  email: z.string().trim().toLowerCase().min(3).max(254),
+  reason: z.string().trim().min(1).max(MAX_REASON_LENGTH),
+});
+
+/**
+ * Deletes a member's account on their request (docs/reviewing-referrals.md,
+ * "Deleting an account"): by e-mail address, with a reason for the audit.
+ * Same checks as the decisions; an operator cannot delete their own account here.
+ */
+export async function deleteMemberAccount(formData: FormData): Promise<void> {
+  if (!(await isSameOriginRequest())) redirect(`${PAGE}?error=forbidden`);
+  const admin = await requireAdmin();
+  const form = deletionForm.safeParse({ email: formData.get('email') ?? '', reason: formData.get('reason') ?? '' });
+  if (!form.success) redirect(`${PAGE}?error=${form.error.issues.some((i) => i.path[0] === 'reason') ? 'reason' : 'delete-not-found'}#delete-heading`);
+  const database = await db();
+  const userId = await findUserIdByEmail({ db: database, email: form.data.email });
+  if (!userId) redirect(`${PAGE}?error=delete-not-found#delete-heading`);
+  if (userId === admin.id) redirect(`${PAGE}?error=delete-self#delete-heading`);
+  const result = await deleteAccount({
+    db: database,
+    userId,
+    requestedBy: 'operator',
+    actor: { id: admin.id, email: admin.email },
+    reason: form.data.reason,
+  });
+  revalidatePath(PAGE);
+  if (!result.ok) redirect(`${PAGE}?error=delete-not-found#delete-heading`);
+  redirect(`${PAGE}?notice=deleted`);
 }

@@ -2,6 +2,7 @@ import {
   ADMIN_FUNNEL_DAYS,
   ERROR_MESSAGES,
   FRAUD_SCORE_THRESHOLD,
+  getRecentAccountDeletions,
   getRecentCompletedReferrals,
   getRecentDecisions,
   getReferralFunnel,
@@ -19,7 +20,7 @@ import type { Metadata } from 'next';
 import { ConfirmSubmit } from '@/components/confirm-submit';
 import { currentAdmin, requireAdmin } from '@/server/admin';
 import { db } from '@/server/db';
-import { approveReferral, rejectReferral, revokeReferral } from './actions';
+import { approveReferral, deleteMemberAccount, rejectReferral, revokeReferral } from './actions';
 import { FunnelChart, SERIES } from './funnel-chart';
 import './admin.css';
 
@@ -34,6 +35,7 @@ const NOTICES: Record<string, string> = {
   approve: 'Approved. Both people got their rewards; their open pages show the new quota at once.',
   reject: 'Rejected. No rewards were granted, and the referrer has the place back under their cap.',
   revoke: 'Revoked. Both rewards were taken back (clawback rows in the ledger).',
+  deleted: 'The account was deleted: the person\'s data is erased; their referrals and ledger rows stay, anonymous.',
 };
 
 const ERRORS: Record<string, string> = {
@@ -41,6 +43,9 @@ const ERRORS: Record<string, string> = {
   'approve-refused': 'That referral could not be approved: it is no longer under review (someone may have decided it already). Nothing was changed.',
   'reject-refused': 'That referral could not be rejected: it is no longer pending or under review (someone may have decided it already). Nothing was changed.',
   'revoke-refused': 'That referral could not be revoked: it is no longer completed (someone may have revoked it already). Nothing was changed.',
+  'own-referral': 'You cannot decide a referral in which you are the referrer or the friend: another operator must. Nothing was changed.',
+  'delete-not-found': 'There is no account with that e-mail address (it may have been deleted already). Nothing was changed.',
+  'delete-self': 'You cannot delete your own account here: use "Delete your account" on your referrals page.',
 };
 
 const STATUS_WORDS: Record<ReferralStatus, string> = {
@@ -57,7 +62,7 @@ const formatWhen = (date: Date) => `${when.format(date)} UTC`;
 const number = new Intl.NumberFormat('en');
 
 function Person({ person }: { person: AdminPerson | null }) {
-  if (!person) return <span className="muted">Deleted account</span>;
+  if (!person || person.deleted) return <span className="muted">Deleted account</span>;
   return (
     <div>
       <span className="person">{person.name?.trim() || <span className="muted">No name</span>}</span>
@@ -66,7 +71,7 @@ function Person({ person }: { person: AdminPerson | null }) {
   );
 }
 
-const displayName = (person: AdminPerson) => person.name?.trim() || person.email || 'No name';
+const displayName = (person: AdminPerson) => (person.deleted ? 'Deleted account' : person.name?.trim() || person.email || 'No name');
 
 function Signals({ signals }: { signals: AdminSignal[] }) {
   if (signals.length === 0) return <p className="muted">No signals.</p>;
@@ -94,7 +99,7 @@ export default async function AdminReferralsPage({ searchParams }: { searchParam
   const admin = await requireAdmin();
   const params = await searchParams;
   const database = await db();
-  const [totals, funnel, queue, top, completed, decisions, webhooks] = await Promise.all([
+  const [totals, funnel, queue, top, completed, decisions, webhooks, deletions] = await Promise.all([
     getReferralTotals({ db: database }),
     getReferralFunnel({ db: database, days: ADMIN_FUNNEL_DAYS }),
     getReviewQueue({ db: database, limit: 50 }),
@@ -102,6 +107,7 @@ export default async function AdminReferralsPage({ searchParams }: { searchParam
     getRecentCompletedReferrals({ db: database, limit: 20 }),
     getRecentDecisions({ db: database, limit: 25 }),
     getWebhookDeliverySummary({ db: database, limit: 10 }),
+    getRecentAccountDeletions({ db: database, limit: 10 }),
   ]);
   const windowTotals = sumDays(funnel);
 
@@ -451,6 +457,46 @@ export default async function AdminReferralsPage({ searchParams }: { searchParam
             </table>
           </div>
         )}
+      </section>
+
+      <section className="card" aria-labelledby="delete-heading">
+        <h2 id="delete-heading">Delete an account</h2>
+        {deletions.length > 0 && (
+          <div className="table-wrap">
+            <table className="stack" data-testid="account-deletions">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Asked by</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {deletions.map((d) => (
+                  <tr key={d.id}>
+                    <td data-label="When">{formatWhen(d.createdAt)}</td>
+                    <td data-label="Asked by">{d.requestedBy === 'member' ? 'The member' : d.actorEmail}</td>
+                    <td data-label="Reason">{d.reason ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <p className="muted">
+          When a member asks you to. Their name, e-mail address and sign-in are erased; their referrals and ledger rows
+          stay, anonymous, and still count; the address can never be invited or rewarded again. Recorded with your
+          address and reason. This cannot be undone.
+        </p>
+        <form action={deleteMemberAccount} className="decide">
+          <label htmlFor="delete-email">The member&apos;s e-mail address</label>
+          <input id="delete-email" name="email" type="email" required maxLength={254} autoComplete="off" />
+          <label htmlFor="delete-reason">Reason (for the audit log)</label>
+          <input id="delete-reason" name="reason" type="text" required maxLength={500} />
+          <div className="row">
+            <ConfirmSubmit message="Delete this member's account? This cannot be undone.">Delete the account</ConfirmSubmit>
+          </div>
+        </form>
       </section>
 
       <section className="card" aria-labelledby="webhooks-heading">

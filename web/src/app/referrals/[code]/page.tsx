@@ -58,10 +58,13 @@ export default async function ReferralLandingPage({ params }: { params: Promise<
     );
   }
 
-  // Counted for the operator's funnel after the page is sent (hashed address and browser only).
-  const client = await requestFingerprint();
+  // Counted for the operator's funnel after the page is sent (hashed address and browser only; once a
+  // day per visitor). A signed-in visitor's visit also joins their address history (the fraud signals).
+  const client = await requestFingerprint(user?.id ?? null);
   after(async () => {
-    await recordLandingView({ db: await db(), code: result.referralCode, client, secret: env().authSecret }).catch(() => {});
+    await recordLandingView({ db: await db(), code: result.referralCode, client, secret: env().authSecret, viewerId: user?.id ?? null }).catch(
+      () => {},
+    );
   });
 
   const onboard = `/onboard?${REFERRAL_CODE_QUERY_PARAM}=${encodeURIComponent(result.referralCode)}`;

@@ -1,5 +1,5 @@
 import { DrizzleAdapter } from '@auth/drizzle-adapter';
-import { findOrCreateUserByEmail, recordSignupFingerprint } from '@app/common';
+import { findOrCreateUserByEmail, recordSignIn, refreshSignInProfile } from '@app/common';
 import type { Db } from '@app/common/db';
 import { schema } from '@app/common/db';
 import type { NextAuthOptions } from 'next-auth';
@@ -25,13 +25,45 @@ const devLoginSchema = z.object({
   name: z.string().trim().max(100).refine((name) => !/\p{Cc}/u.test(name)).optional(),
 });
 
+/** The claims the app reads from an OpenID Connect provider (ID token, then userinfo). */
 interface OidcProfile {
   sub: string;
   name?: string;
   preferred_username?: string;
   email?: string;
-  email_verified?: boolean;
+  /** A boolean by the spec; some providers send the string. */
+  email_verified?: boolean | string;
   picture?: string;
+}
+
+/**
+ * True only when the provider says the address is verified (`true`, or the
+ * string `"true"` some send). Absent, `false` or `"false"`: the address could
+ * be anyone's, an operator's included, so it is not kept (docs/auth.md).
+ */
+export function isVerifiedClaim(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+/**
+ * The profile of an OIDC sign-in: the ID token's claims, completed from the
+ * userinfo endpoint when they lack the e-mail or the name (spec-conformant
+ * providers put them only there by default). Userinfo must be about the same
+ * subject (OpenID Connect Core 5.3.2), or it is ignored.
+ */
+export async function oidcProfileClaims(
+  idTokenClaims: OidcProfile,
+  fetchUserinfo: () => Promise<Record<string, unknown>>,
+): Promise<OidcProfile> {
+  if (idTokenClaims.email && isVerifiedClaim(idTokenClaims.email_verified) && idTokenClaims.name) return idTokenClaims;
+  let info: Record<string, unknown>;
+  try {
+    info = await fetchUserinfo();
+  } catch {
+    return idTokenClaims;
+  }
+  if (info.sub !== idTokenClaims.sub) return idTokenClaims;
+  return { ...idTokenClaims, ...(info as Partial<OidcProfile>), sub: idTokenClaims.sub };
 }
 
 function oidcProvider(oidc: NonNullable<Env['oidc']>): OAuthConfig<OidcProfile> {
@@ -45,14 +77,50 @@ function oidcProvider(oidc: NonNullable<Env['oidc']>): OAuthConfig<OidcProfile> 
     authorization: { params: { scope: 'openid email profile' } },
     idToken: true,
     checks: ['pkce', 'state'],
+    userinfo: {
+      // openid-client's TokenSet: the ID token's claims are already verified (signature, issuer, audience, nonce).
+      request: ({ tokens, client }) =>
+        oidcProfileClaims((tokens as unknown as { claims(): OidcProfile }).claims(), () =>
+          client.userinfo(tokens.access_token!) as Promise<Record<string, unknown>>,
+        ),
+    },
     profile: (profile) => ({
       id: profile.sub,
       name: profile.name ?? profile.preferred_username ?? null,
-      // An address the provider says it has not verified is not kept: it could be anyone's (an operator's included).
-      email: profile.email_verified === false ? null : (profile.email ?? null),
+      email: isVerifiedClaim(profile.email_verified) ? (profile.email ?? null) : null,
       image: profile.picture ?? null,
     }),
   };
+}
+
+/** GitHub's REST API, where a signed-in user's addresses are listed. */
+export const GITHUB_API_URL = 'https://api.github.com';
+
+interface GitHubEmail {
+  email: string;
+  primary: boolean;
+  verified: boolean;
+}
+
+/**
+ * The address GitHub vouches for: the primary one, if verified; else none.
+ * (The public profile address is not used: GitHub's /user does not say
+ * whether it is verified.)
+ */
+export function githubVerifiedPrimaryEmail(emails: unknown): string | null {
+  if (!Array.isArray(emails)) return null;
+  const primary = (emails as Partial<GitHubEmail>[]).find((e) => e && e.primary === true);
+  return primary?.verified === true && typeof primary.email === 'string' ? primary.email : null;
+}
+
+/** GitHub's profile with only a verified primary address (`GET /user`, then `GET /user/emails`). */
+export async function githubProfile(accessToken: string, apiUrl: string = GITHUB_API_URL): Promise<Record<string, unknown>> {
+  const headers = { authorization: `Bearer ${accessToken}`, accept: 'application/vnd.github+json', 'user-agent': 'referrals' };
+  const user = await fetch(`${apiUrl}/user`, { headers });
+  if (!user.ok) throw new Error(`GitHub /user answered ${user.status}`);
+  const profile = (await user.json()) as Record<string, unknown>;
+  const emails = await fetch(`${apiUrl}/user/emails`, { headers });
+  return { ...profile, email: emails.ok ? githubVerifiedPrimaryEmail(await emails.json()) : null };
 }
 
 /**
@@ -63,7 +131,15 @@ function oidcProvider(oidc: NonNullable<Env['oidc']>): OAuthConfig<OidcProfile> 
  */
 export function buildAuthOptions(database: Db, e: Env = env()): NextAuthOptions {
   const providers: Provider[] = [];
-  if (e.github) providers.push(GitHubProvider({ clientId: e.github.clientId, clientSecret: e.github.clientSecret }));
+  if (e.github) {
+    providers.push(
+      GitHubProvider({
+        clientId: e.github.clientId,
+        clientSecret: e.github.clientSecret,
+        userinfo: { url: `${GITHUB_API_URL}/user`, request: ({ tokens }) => githubProfile(tokens.access_token!) },
+      }),
+    );
+  }
   if (e.oidc) providers.push(oidcProvider(e.oidc));
   if (e.devLogin) {
     providers.push(
@@ -102,12 +178,17 @@ export function buildAuthOptions(database: Db, e: Env = env()): NextAuthOptions 
     secret: e.authSecret,
     session: { strategy: 'jwt' },
     events: {
-      // Where a new account signs up from, for the fraud signals (kept once; hashed).
-      async signIn({ user }) {
+      // Every sign-in: where it came from (hashed; the first is the sign-up fingerprint), and what the
+      // provider vouches for now (a verified address, a name not chosen yet).
+      async signIn({ user, profile, account }) {
         try {
-          await recordSignupFingerprint({ db: database, userId: user.id, client: await requestFingerprint(), secret: e.authSecret });
-        } catch {
-          // Never block a sign-in on this; onboarding records it again if it is missing.
+          await recordSignIn({ db: database, userId: user.id, client: await requestFingerprint(user.id), secret: e.authSecret });
+          if (account?.type === 'oauth') {
+            await refreshSignInProfile({ db: database, userId: user.id, email: profile?.email ?? null, name: profile?.name ?? null });
+          }
+        } catch (error) {
+          // Never block a sign-in on this; onboarding records the fingerprint again if it is missing.
+          console.error(JSON.stringify({ level: 'error', where: 'sign-in event', error: error instanceof Error ? error.message : String(error) }));
         }
       },
     },
