@@ -16,6 +16,10 @@ export default defineConfig({
   outputDir: 'test-results',
   use: {
     baseURL: process.env.E2E_BASE_URL ?? 'http://localhost:3100',
+    // The suite's web server trusts one proxy in front (TRUST_PROXY=1, e2e/run.ts) and the browsers play
+    // it: a page of its own is one visitor at this address; e2e/helpers.ts visitorContext gives each
+    // person their own.
+    extraHTTPHeaders: { 'x-forwarded-for': '198.19.0.1' },
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumPath || undefined,

@@ -35,11 +35,12 @@ const children: ChildProcess[] = servers.map(({ name, dir }) => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Each line once prefixed with the server's name (the servers' own lines may already start with it).
   const prefix = (chunk: Buffer) =>
     String(chunk)
       .split('\n')
       .filter((line) => line.trim() !== '')
-      .map((line) => `[${name}] ${line}`)
+      .map((line) => (line.startsWith(`[${name}] `) ? line : `[${name}] ${line}`))
       .join('\n');
   child.stdout?.on('data', (chunk: Buffer) => console.log(prefix(chunk)));
   child.stderr?.on('data', (chunk: Buffer) => console.error(prefix(chunk)));
@@ -50,7 +51,8 @@ const children: ChildProcess[] = servers.map(({ name, dir }) => {
   return child;
 });
 if (servers.some((s) => s.name === 'web')) {
-  log(mode === 'dev' ? 'open http://localhost:3000 and sign in with any e-mail (dev-login)' : 'web on http://localhost:3000 (production build)');
+  const web = `http://localhost:${process.env.PORT || 3000}`;
+  log(mode === 'dev' ? `open ${web} and sign in with any e-mail (dev-login)` : `web on ${web} (production build)`);
 }
 
 let stopping = false;

@@ -17,9 +17,11 @@ let visitors = 0;
 /**
  * A new browser context (its own cookies) for one person, coming from their
  * own address and browser build, as real people do: a unique X-Forwarded-For
- * (the app's client address) and user agent. The fraud signals compare these,
- * so two people sharing one would be held for review. `sameDeviceAs` makes a
- * context look like another's device (same address and browser).
+ * (what the one proxy the suite's server trusts would write: the app's client
+ * address) and user agent. The fraud signals compare these, so two people
+ * sharing one would be held for review. Addresses differ in their /24 too
+ * (the same_network signal). `sameDeviceAs` makes a context look like
+ * another's device (same address and browser).
  */
 export async function visitorContext(
   browser: Browser,
@@ -28,7 +30,7 @@ export async function visitorContext(
   const { sameDeviceAs, ...rest } = options;
   visitors += 1;
   const device = sameDeviceAs ? deviceOf.get(sameDeviceAs) : undefined;
-  const ip = device?.ip ?? `10.${process.pid % 250}.${Math.floor(visitors / 250) % 250}.${(visitors % 250) + 1}`;
+  const ip = device?.ip ?? `10.${process.pid % 250}.${visitors % 250}.${(Math.floor(visitors / 250) % 250) + 1}`;
   const userAgent = device?.userAgent ?? `${devices['Desktop Chrome'].userAgent} Visitor/${process.pid}-${visitors}`;
   const context = await browser.newContext({
     viewport: DESKTOP,

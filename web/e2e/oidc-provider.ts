@@ -8,6 +8,7 @@
 // (`email_verified`: true, the string "true", false, the string "false", or
 // nothing), so tests can play a provider that vouches for an address and one
 // that does not.
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Account, type Configuration } from 'oidc-provider';
@@ -60,6 +61,8 @@ export async function startOidcProvider(port: number, redirectUris: string[]): P
     ],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     cookies: { keys: ['e2e-cookie-key-0123456789abcdef'] },
+    // A signing key of this run (the ID tokens' RS256 signatures).
+    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256', kid: 'e2e' }] },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, sub): Promise<Account> {

@@ -48,8 +48,9 @@ try {
       OIDC_CLIENT_ID,
       OIDC_CLIENT_SECRET,
       OIDC_NAME: 'Mock ID',
-      // The operator of e2e/admin.spec.ts (signs in with dev-login).
-      ADMIN_EMAILS: 'operator@example.test',
+      // The operator of e2e/admin.spec.ts (signs in with dev-login), and the one whose address
+      // security/oidc-identity.spec.ts tries to take over through the OIDC provider.
+      ADMIN_EMAILS: 'operator@example.test,victim-operator@example.test',
       NEXT_PUBLIC_BACKEND_WS_URL: `ws://localhost:${backend.port}/ws`,
     },
     { port },

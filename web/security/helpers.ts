@@ -81,9 +81,27 @@ export interface HttpResponse {
   cookies: string[];
 }
 
-/** One request to the web app (or any URL), redirects not followed. */
+let clients = 0;
+
+/**
+ * An address of its own for one simulated client (TEST-NET-2, 198.18.0.0/15):
+ * the suite's web server trusts one proxy (TRUST_PROXY=1, e2e/run.ts), and
+ * this is what that proxy would write in X-Forwarded-For.
+ */
+export function clientAddress(): string {
+  clients++;
+  // A /24 of its own too, so that no two clients share a network (the same_network signal).
+  return `198.18.${clients % 250}.${(Math.floor(clients / 250) % 250) + 1}`;
+}
+
+/**
+ * One request to the web app (or any URL), redirects not followed. Each
+ * request comes from a client of its own unless `headers` names one
+ * (`x-forwarded-for`): per-client limits are tested where they are meant to be.
+ */
 export async function http(pathOrUrl: string, options: HttpOptions = {}): Promise<HttpResponse> {
   const headers = new Headers(options.headers);
+  if (!headers.has('x-forwarded-for')) headers.set('x-forwarded-for', clientAddress());
   if (options.cookie) headers.set('cookie', options.cookie);
   if (options.origin !== undefined) headers.set('origin', options.origin);
   let body: BodyInit | undefined = options.body as BodyInit | undefined;

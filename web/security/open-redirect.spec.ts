@@ -3,7 +3,7 @@
 // sign-in; /onboard?referral_code=; the landing page /referrals/<code>; and
 // paths that look like another host) must leave the browser on the app.
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { DESKTOP, finishOnboarding, person, submitDevLogin } from '../e2e/helpers';
+import { DESKTOP, finishOnboarding, person, submitDevLogin, visitorContext } from '../e2e/helpers';
 import {
   APP,
   NAMED_PAYLOADS,
@@ -37,7 +37,8 @@ function location(response: { status: number; headers: Headers; text: string }, 
 
 /** A browser that may only talk to loopback; records what tried to leave, and any dialog (alert). */
 async function guardedPage(browser: Browser) {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  // Each guarded visitor from an address of their own (the landing pages' per-client limit is not under test here).
+  const context = await visitorContext(browser, { viewport: DESKTOP });
   const offsite = await loopbackOnly(context);
   const page = await context.newPage();
   const dialogs: string[] = [];

@@ -159,6 +159,24 @@ test.describe('authentication', () => {
     }
   });
 
+  test('one token opens one connection: used again, even at the same moment, it closes with 4401', async () => {
+    const user = await member(db);
+    const token = wsToken(user.user.id);
+    const clients = await Promise.all(Array.from({ length: 3 }, () => WsClient.connect()));
+    for (const client of clients) client.send({ type: 'init', token });
+    const outcomes = await Promise.all(clients.map((c) => c.next()));
+    const ready = outcomes.filter((e) => e.kind === 'message' && e.message?.type === 'ready');
+    expect(ready, JSON.stringify(outcomes)).toHaveLength(1);
+    expect(outcomes.filter((e) => e.kind === 'close' && e.code === CLOSE_CODES.unauthenticated)).toHaveLength(2);
+    // Later, too.
+    const late = await WsClient.connect();
+    late.send({ type: 'init', token });
+    expect(closeCodeOf(await late.next())).toBe(CLOSE_CODES.unauthenticated);
+    // A fresh token opens a fresh connection.
+    const fresh = await WsClient.ready(user.user.id);
+    for (const c of [...clients, fresh]) c.close();
+  });
+
   test('a token acts only as its own user: ids smuggled into messages are ignored', async () => {
     const user = await member(db);
     const other = await member(db);

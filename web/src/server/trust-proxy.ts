@@ -57,15 +57,20 @@ export function compileTrust(trust: TrustProxy): (address: string, hop: number) 
 
 /**
  * Writes the client's address into CLIENT_ADDRESS_HEADER (replacing whatever
- * the client sent under that name), or removes the header when the trusted
- * entry is not an address (e.g. `X-Forwarded-For: ,` from a trusted proxy):
- * then the app has no address, which the fraud signals count as suspicious.
+ * the client sent under that name): the nearest address of the chain (TCP
+ * peer, then X-Forwarded-For from the right) that is not a trusted proxy. When
+ * there is none (every hop is trusted: a request that did not come through the
+ * proxies, or `X-Forwarded-For: ,`), or it is not an address, the header is
+ * removed: the app then has no address, which the fraud signals count as
+ * suspicious, instead of taking a proxy's address for the client's.
  */
 export function stampClientAddress(request: IncomingMessage, trust: (address: string, hop: number) => boolean): string | null {
   delete request.headers[CLIENT_ADDRESS_HEADER];
   let address: string | null = null;
   try {
-    address = normalizeAddress(proxyaddr(request, trust));
+    const chain = proxyaddr.all(request, trust);
+    const nearest = chain.length - 1;
+    address = trust(chain[nearest]!, nearest) ? null : normalizeAddress(chain[nearest]);
   } catch {
     // A socket already gone has no address.
   }
