@@ -32,6 +32,9 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+// As `next start` and `next dev` do: the production build runs as production unless told otherwise.
+(process.env as Record<string, string | undefined>).NODE_ENV ??= dev ? 'development' : 'production';
+
 let env: Env;
 try {
   env = loadEnv();

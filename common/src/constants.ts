@@ -117,6 +117,12 @@ export const VALIDATE_RATE_LIMIT_REQUESTS = 20;
 /** The window of that limit, in seconds. */
 export const VALIDATE_RATE_LIMIT_WINDOW_SECONDS = 60;
 
+/** How many rows share one UTC day's count of all landing views (referral_landing_total), so that visits do not queue on one row. */
+export const LANDING_TOTAL_SHARDS = 8;
+
+/** The operator page's all-time figures are recomputed in the background once older than this. */
+export const PROGRAM_OVERVIEW_MAX_AGE_SECONDS = 60;
+
 /** `/referrals/<code>` landing pages: requests one client may make per window (then 429). */
 export const LANDING_RATE_LIMIT_REQUESTS = 30;
 

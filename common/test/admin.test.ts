@@ -4,11 +4,12 @@
 // fills (rows written with explicit timestamps), and the lists by finding
 // this file's own rows in them.
 import { describe, expect, it } from 'vitest';
-import { FRAUD_SIGNAL_WEIGHTS, REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../src/constants';
+import { FRAUD_SIGNAL_WEIGHTS, PROGRAM_OVERVIEW_MAX_AGE_SECONDS, REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../src/constants';
 import type { ReferralStatus, User } from '../src/db/schema';
 import {
   ADMIN_FUNNEL_DAYS,
   describeSignals,
+  getProgramOverview,
   getRecentCompletedReferrals,
   getRecentDecisions,
   getReferralFunnel,
@@ -16,6 +17,7 @@ import {
   getReviewQueue,
   getTopReferrers,
   getWebhookDeliverySummary,
+  refreshProgramOverview,
 } from '../src/referrals/admin';
 import { completeOnboarding } from '../src/referrals/complete-onboarding';
 import { decideReferral } from '../src/referrals/decide-referral';
@@ -37,12 +39,16 @@ async function referralAt(referrer: User, friend: User, status: ReferralStatus, 
     values (${referrer.id}, ${friend.id}, ${status}, ${createdAt}::timestamptz, ${completedAt}::timestamptz)`;
 }
 
-/** Landing views counted on the UTC days of these times (referral_landing_day, what the operator page reads). */
+/** Landing views counted on the UTC days of these times, as recordLandingView counts them (what the operator page reads). */
 async function landingViewsAt(referrer: User, ...times: string[]) {
   for (const time of times) {
     await db.$client`
-      insert into referral_landing_day (day, referrer_id, views) values ((${time}::timestamptz at time zone 'UTC')::date, ${referrer.id}, 1)
-      on conflict (day, referrer_id) do update set views = referral_landing_day.views + 1`;
+      with referrer_day as (
+        insert into referral_landing_day (day, referrer_id, views) values ((${time}::timestamptz at time zone 'UTC')::date, ${referrer.id}, 1)
+        on conflict (day, referrer_id) do update set views = referral_landing_day.views + 1
+      )
+      insert into referral_landing_total (day, shard, views) values ((${time}::timestamptz at time zone 'UTC')::date, 0, 1)
+      on conflict (day, shard) do update set views = referral_landing_total.views + 1`;
   }
 }
 
@@ -186,6 +192,38 @@ describe('getTopReferrers', () => {
 
     const first = await getTopReferrers({ db, since: at('2003-06-01T00:00:00Z'), until: at('2003-07-01T00:00:00Z'), limit: 1 });
     expect(first.map((t) => t.referrer.id)).toEqual([most!.id]);
+  });
+});
+
+describe('the all-time overview (a snapshot, recounted when stale)', () => {
+  it('shows the snapshot until it is recounted; says when it is stale; deleted people show as deleted at once', async () => {
+    const first = await refreshProgramOverview({ db });
+    expect(first.stale).toBe(false);
+    const before = await getProgramOverview({ db });
+    expect(before.totals).toEqual(first.totals);
+    expect(before.computedAt.getTime()).toBe(first.computedAt.getTime());
+
+    // Something happens: the snapshot does not move until it is recounted.
+    const referrer = await createUser(db);
+    const friend = await createUser(db);
+    expect(await redeemReferralCode({ db, userId: friend.id, input: referrer.referralCode })).toMatchObject({ ok: true });
+    expect((await getProgramOverview({ db })).totals.signUps).toBe(before.totals.signUps);
+
+    // Older than the limit: stale, and a recount shows the new referral.
+    await db.$client`update program_overview set computed_at = now() - make_interval(secs => ${PROGRAM_OVERVIEW_MAX_AGE_SECONDS + 1})`;
+    expect((await getProgramOverview({ db })).stale).toBe(true);
+    const after = await refreshProgramOverview({ db });
+    expect(after.totals.signUps).toBeGreaterThan(before.totals.signUps);
+    expect((await getProgramOverview({ db })).stale).toBe(false);
+
+    // The people of the top list are read live: a deletion shows without a recount.
+    const snapshot = (await db.$client<{ data: { top: { referrerId: string }[] } }[]>`select data from program_overview`)[0]!;
+    snapshot.data.top = [{ ...snapshot.data.top[0], referrerId: referrer.id }];
+    await db.$client`update program_overview set data = ${JSON.stringify(snapshot.data)}::jsonb`;
+    expect((await getProgramOverview({ db })).topReferrers[0]!.referrer).toMatchObject({ id: referrer.id, email: referrer.email, deleted: false });
+    await deleteAccount({ db, userId: referrer.id, requestedBy: 'member' });
+    expect((await getProgramOverview({ db })).topReferrers[0]!.referrer).toMatchObject({ id: referrer.id, email: null, deleted: true });
+    await refreshProgramOverview({ db });
   });
 });
 

@@ -12,6 +12,7 @@ import { recordLandingView, recordSignIn, recordSignupFingerprint, type ClientFi
 import { getReferralSummary } from '../src/referrals/get-referral-summary';
 import { findLedgerViolations } from '../src/referrals/ledger';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
+import { regenerateReferralCode } from '../src/referrals/regenerate-referral-code';
 import { validateReferralCode } from '../src/referrals/validate-referral-code';
 import { createUser, createUsers, getUser, NO_FINGERPRINT, referralOfReferred } from '../src/testing/factories';
 import { deleteAccount } from '../src/users/delete-account';
@@ -151,12 +152,14 @@ describe('deleting an account', () => {
     expect(await validateReferralCode({ db, input: returning.referralCode })).toMatchObject({ ok: false, code: 'code_exhausted' });
     const newcomer = await createUser(db);
     expect(await redeemReferralCode({ db, userId: newcomer.id, input: returning.referralCode })).toMatchObject({ ok: false, code: 'code_exhausted' });
-    expect(await getReferralSummary({ db, userId: returning.id, appUrl: APP_URL })).toMatchObject({ remainingReferrals: 0, canRedeem: true });
+    expect(await getReferralSummary({ db, userId: returning.id, appUrl: APP_URL })).toMatchObject({ remainingReferrals: 0, canRedeem: false });
 
     // The deleted account's session (JWTs outlive it) can do nothing.
     expect(await redeemReferralCode({ db, userId: friend.id, input: another.referralCode })).toMatchObject({ ok: false, code: 'unauthenticated' });
     expect(await getReferralSummary({ db, userId: friend.id, appUrl: APP_URL })).toMatchObject({ ok: false, code: 'unauthenticated' });
     expect(await deleteAccount({ db, userId: friend.id, requestedBy: 'member' })).toMatchObject({ ok: false, code: 'unauthenticated' });
+    expect(await regenerateReferralCode({ db, userId: friend.id, appUrl: APP_URL })).toMatchObject({ ok: false, code: 'unauthenticated' });
+    expect((await getUser(db, friend.id)).referralCode).toMatch(/^deleted-/);
     expect(await findLedgerViolations(db.$client)).toEqual([]);
   });
 

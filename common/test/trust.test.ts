@@ -166,15 +166,22 @@ describe('fraud signals', () => {
 
   it('stores only keyed hashes of addresses and browsers', async () => {
     const user = await createUser(db, NO_FINGERPRINT);
-    await recordSignupFingerprint({ db, userId: user.id, client: { ip: '203.0.113.99', userAgent: 'Secret Browser 1.0' }, secret: SECRET });
-    await recordLandingView({ db, code: user.referralCode, client: { ip: '203.0.113.99', userAgent: 'Secret Browser 1.0' }, secret: SECRET });
-    const rows = await db.$client`select u.signup_ip_hash, u.signup_user_agent_hash, v.ip_hash, v.user_agent_hash
-      from "user" u join referral_landing_view v on v.referrer_id = u.id where u.id = ${user.id}`;
+    const client = { ip: '203.0.113.99', userAgent: 'Secret Browser 1.0' };
+    await recordSignupFingerprint({ db, userId: user.id, client, secret: SECRET });
+    await recordLandingView({ db, code: user.referralCode, client, secret: SECRET, viewerId: user.id });
+    const rows = await db.$client`
+      select u.signup_ip_hash, u.signup_network_hash, u.signup_user_agent_hash, h.ip_hash, h.network_hash, h.user_agent_hash, v.visitor_hash
+      from "user" u
+      join user_address_history h on h.user_id = u.id
+      join referral_landing_view v on v.referrer_id = u.id
+      where u.id = ${user.id}`;
     const text = JSON.stringify(rows);
     expect(rows).toHaveLength(1);
-    expect(text).not.toContain('203.0.113.99');
+    expect(text).not.toContain('203.0.113');
     expect(text).not.toContain('Secret Browser');
     expect(rows[0]!.signup_ip_hash).toBe(rows[0]!.ip_hash);
+    expect(rows[0]!.signup_network_hash).toBe(rows[0]!.network_hash);
+    expect(rows[0]!.visitor_hash).toMatch(/^[A-Za-z0-9_-]{32}$/);
   });
 });
 

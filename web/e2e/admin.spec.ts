@@ -74,9 +74,15 @@ async function seedTwoWeeks(): Promise<{ day: string; landingViews: number; sign
       for (const [i, count] of signUps.entries()) {
         const daysAgo = views.length - i;
         for (let v = 0; v < views[i]!; v++) {
-          await sql`insert into referral_landing_day (day, referrer_id, views)
-            values ((now() at time zone 'UTC')::date - ${daysAgo}::int, ${referrers[(i + v) % referrers.length]!}, 1)
-            on conflict (day, referrer_id) do update set views = referral_landing_day.views + 1`;
+          // As recordLandingView counts a new visitor: the referrer's day, and one of the program's day shards.
+          await sql`
+            with referrer_day as (
+              insert into referral_landing_day (day, referrer_id, views)
+              values ((now() at time zone 'UTC')::date - ${daysAgo}::int, ${referrers[(i + v) % referrers.length]!}, 1)
+              on conflict (day, referrer_id) do update set views = referral_landing_day.views + 1
+            )
+            insert into referral_landing_total (day, shard, views) values ((now() at time zone 'UTC')::date - ${daysAgo}::int, ${v % 8}, 1)
+            on conflict (day, shard) do update set views = referral_landing_total.views + 1`;
         }
         for (let k = 0; k < count; k++, n++) {
           const referrer = referrers[n % referrers.length]!;

@@ -14,15 +14,19 @@ import { GET as summaryRoute, POST as redeemRoute } from '@/app/api/referrals/ro
 import { POST as regenerateRoute } from '@/app/api/referrals/code/route';
 import { GET as validateRoute } from '@/app/api/referrals/validate/route';
 import { GET as wsTokenRoute } from '@/app/api/ws-token/route';
+import { CLIENT_ADDRESS_HEADER } from '@/server/client-address';
 import { route } from '@/server/route';
 import { APP_URL, json, request, useTestDb } from './helpers';
 
 const db = useTestDb(5);
 const UNKNOWN_CODE = 'ref-00000000-0000-4000-8000-000000000000';
 
-/** Each validate test comes from its own client address, so the per-client limit is theirs alone. */
+/**
+ * Each validate test comes from its own client address (as web/server.ts hands
+ * it to the app, CLIENT_ADDRESS_HEADER), so the per-client limit is theirs alone.
+ */
 function client() {
-  return { 'x-forwarded-for': `198.51.100.${Math.floor(Math.random() * 250)}, 10.0.0.${Math.floor(Math.random() * 250)}` };
+  return { [CLIENT_ADDRESS_HEADER]: `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` };
 }
 
 async function redeem(user: { id: string }, referralCode: unknown) {
@@ -239,7 +243,7 @@ describe('GET /api/referrals/validate', () => {
   });
 
   it(`limits one client to ${VALIDATE_RATE_LIMIT_REQUESTS} checks a minute (429 with Retry-After); others are unaffected`, async () => {
-    const attacker = { 'x-forwarded-for': '203.0.113.7' };
+    const attacker = { [CLIENT_ADDRESS_HEADER]: '203.0.113.7' };
     const statuses: number[] = [];
     for (let i = 0; i < VALIDATE_RATE_LIMIT_REQUESTS + 5; i++) {
       const response = await validateRoute(await request(`/api/referrals/validate?code=${UNKNOWN_CODE}`, { headers: attacker }));
@@ -251,9 +255,9 @@ describe('GET /api/referrals/validate', () => {
     }
     expect(statuses.slice(0, VALIDATE_RATE_LIMIT_REQUESTS).every((s) => s === 404)).toBe(true);
     expect(statuses.slice(VALIDATE_RATE_LIMIT_REQUESTS).every((s) => s === 429)).toBe(true);
-    // A client cannot escape its bucket by prepending addresses: the nearest proxy's entry is the key.
+    // A client cannot escape its bucket with headers of its own: only the server's address counts.
     const spoofed = await validateRoute(
-      await request(`/api/referrals/validate?code=${UNKNOWN_CODE}`, { headers: { 'x-forwarded-for': '1.2.3.4, 203.0.113.7' } }),
+      await request(`/api/referrals/validate?code=${UNKNOWN_CODE}`, { headers: { ...attacker, 'x-forwarded-for': '1.2.3.4', 'x-real-ip': '1.2.3.5' } }),
     );
     expect(spoofed.status).toBe(429);
     const someoneElse = await validateRoute(await request(`/api/referrals/validate?code=${UNKNOWN_CODE}`, { headers: client() }));

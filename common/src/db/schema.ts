@@ -10,6 +10,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   unique,
@@ -87,6 +88,12 @@ export const referrals = pgTable(
       sql`${table.status}::text NOT IN ('completed', 'pending', 'held') OR (${table.status}::text = 'completed') = (${table.completedAt} IS NOT NULL)`,
     ),
     index('referral_referrer_id_status_idx').on(table.referrerId, table.status),
+    // What the operator page reads: referrals by day (the funnel), by status in time order (the review
+    // queue, the latest completions). Not partial indexes: a fresh database gets every migration in one
+    // transaction, where a status value added by it cannot appear in an index predicate yet.
+    index('referral_created_at_idx').on(table.createdAt),
+    index('referral_status_created_at_idx').on(table.status, table.createdAt),
+    index('referral_status_completed_at_idx').on(table.status, table.completedAt.desc()),
   ],
 );
 
@@ -126,39 +133,25 @@ export const quotaGrants = pgTable(
 
 /**
  * Visits to referral landing pages, counted once per visitor, code and UTC
- * day (the unique key): reloading a page, or a script hammering it, adds
- * nothing. `viewer_id` is the signed-in member who opened it, if any; the
- * fraud signals compare a referrer's own visits' addresses with their
- * friends'. The operator's funnel reads `referral_landing_day`.
+ * day (the primary key): reloading a page, or a script hammering it, adds
+ * nothing. Only what that needs is kept: a keyed hash of the visitor's
+ * address and browser. The operator page reads the counts below.
  */
 export const referralLandingViews = pgTable(
   'referral_landing_view',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     referrerId: text('referrer_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    ipHash: text('ip_hash'),
-    userAgentHash: text('user_agent_hash'),
-    networkHash: text('network_hash'),
-    /** Who visited: the address and browser hashes together (one visitor, one row a day). */
-    visitorHash: text('visitor_hash')
-      .notNull()
-      .generatedAlwaysAs(sql`coalesce(ip_hash, '-') || '.' || coalesce(user_agent_hash, '-')`),
-    viewerId: text('viewer_id').references(() => users.id, { onDelete: 'cascade' }),
     day: date('day', { mode: 'string' })
       .notNull()
       .default(sql`(now() at time zone 'UTC')::date`),
-    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+    visitorHash: text('visitor_hash').notNull(),
   },
-  (table) => [
-    unique('referral_landing_view_once_a_day').on(table.referrerId, table.day, table.visitorHash),
-    index('referral_landing_view_created_at_idx').on(table.createdAt),
-    index('referral_landing_view_viewer_idx').on(table.viewerId, table.createdAt).where(sql`${table.viewerId} IS NOT NULL`),
-  ],
+  (table) => [primaryKey({ name: 'referral_landing_view_once_a_day', columns: [table.referrerId, table.day, table.visitorHash] })],
 );
 
-/** Landing views per referrer and UTC day: what the operator page counts, whatever the number of visits. */
+/** Landing views per referrer and UTC day (top referrers, a referrer's views). */
 export const referralLandingDays = pgTable(
   'referral_landing_day',
   {
@@ -175,23 +168,60 @@ export const referralLandingDays = pgTable(
 );
 
 /**
- * Every sign-in's address, network and browser (keyed hashes), kept for
- * SIGN_IN_HISTORY_DAYS: the fraud signals compare a friend with the
- * referrer's recent addresses, not only the one they signed up from.
+ * Landing views of the whole program per UTC day (the funnel and the
+ * totals), in LANDING_TOTAL_SHARDS rows a day so that simultaneous visits do
+ * not all queue on one row: a day's count is the sum of its shards.
  */
-export const userSignIns = pgTable(
-  'user_sign_in',
+export const referralLandingTotals = pgTable(
+  'referral_landing_total',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    shard: smallint('shard').notNull(),
+    views: bigint('views', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.day, table.shard] })],
+);
+
+/**
+ * The operator page's all-time figures (totals, top referrers), as last
+ * computed: counting a large program takes a second or more, so the page
+ * shows this snapshot and has it recomputed in the background once it is
+ * older than PROGRAM_OVERVIEW_MAX_AGE_SECONDS (docs/reviewing-referrals.md,
+ * "What the page shows"). One row.
+ */
+export const programOverview = pgTable(
+  'program_overview',
+  {
+    id: smallint('id').primaryKey().default(1),
+    data: jsonb('data').notNull(),
+    computedAt: timestamp('computed_at', { mode: 'date', withTimezone: true }).notNull(),
+  },
+  (table) => [check('program_overview_one_row', sql`${table.id} = 1`)],
+);
+
+/**
+ * Where a person has been seen lately (keyed hashes of the address, its
+ * network and the browser): each sign-in, and each landing page they opened
+ * while signed in. The fraud signals compare a friend with the referrer's
+ * history of the last ADDRESS_HISTORY_DAYS; older rows are deleted.
+ */
+export const userAddressHistory = pgTable(
+  'user_address_history',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    source: text('source').notNull(),
     ipHash: text('ip_hash'),
     networkHash: text('network_hash'),
     userAgentHash: text('user_agent_hash'),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('user_sign_in_user_idx').on(table.userId, table.createdAt)],
+  (table) => [
+    check('user_address_history_source', sql`${table.source} IN ('sign_in', 'landing_view')`),
+    index('user_address_history_user_idx').on(table.userId, table.createdAt),
+  ],
 );
 
 /**

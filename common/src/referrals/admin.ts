@@ -3,7 +3,7 @@
 // log and the webhook deliveries. Each function is one SQL statement, so what
 // it returns is one consistent snapshot. These are for operators only: they
 // include people's e-mail addresses, which no member-facing read does.
-import { FRAUD_SIGNAL_WEIGHTS, type FraudSignal } from '../constants';
+import { FRAUD_SIGNAL_WEIGHTS, PROGRAM_OVERVIEW_MAX_AGE_SECONDS, type FraudSignal } from '../constants';
 import type { Db } from '../db/client';
 import type { ReferralStatus } from '../db/schema';
 import type { ReferralDecision } from './decide-referral';
@@ -92,9 +92,9 @@ export async function getReferralFunnel(options: GetReferralFunnelOptions): Prom
       select d::date as day from bounds, generate_series(first_day, last_day, interval '1 day') as d
     ),
     views as (
-      select d.day, sum(d.views)::int as landing_views
-      from referral_landing_day d, bounds b
-      where d.day between b.first_day and b.last_day
+      select t.day, sum(t.views)::int as landing_views
+      from referral_landing_total t, bounds b
+      where t.day between b.first_day and b.last_day
       group by 1
     ),
     signups as (
@@ -158,8 +158,8 @@ export interface GetReferralTotalsOptions {
 /**
  * `period (starts, ends, first_day, end_day)`, a CTE of the half-open
  * interval [since, until) (unbounded when not given), for the queries below
- * to join. Landing views are counted per UTC day (referral_landing_day): a
- * period takes the days from since's to until's, until's day excluded.
+ * to join. Landing views are counted per UTC day (referral_landing_total and
+ * _day): a period takes the days from since's to until's, until's day excluded.
  */
 function periodCte(db: Db, options: { since?: Date; until?: Date }) {
   const since = options.since?.toISOString() ?? null;
@@ -190,21 +190,29 @@ export async function getReferralTotals(options: GetReferralTotalsOptions): Prom
   >`
     with ${periodCte(db, options)},
     refs as (
-      select r.* from referral r, period p where r.created_at >= p.starts and r.created_at < p.ends
+      -- One pass over the period's referrals.
+      select count(*)::int as sign_ups,
+        count(*) filter (where r.status = 'pending')::int as pending,
+        count(*) filter (where r.status = 'held')::int as held,
+        count(*) filter (where r.status = 'completed')::int as completed,
+        count(*) filter (where r.status = 'rejected')::int as rejected
+      from referral r, period p where r.created_at >= p.starts and r.created_at < p.ends
+    ),
+    referrers as (
+      -- Grouped, not count(distinct): a hash of the referrer ids instead of a sort of every referral.
+      select count(*)::int as referrers from (
+        select r.referrer_id from referral r, period p where r.created_at >= p.starts and r.created_at < p.ends group by 1
+      ) x
     ),
     grants as (
-      select g.* from quota_grant g, period p where g.created_at >= p.starts and g.created_at < p.ends
+      select coalesce(sum(g.amount) filter (where g.reason in ('referral_referrer', 'referral_referred')), 0)::int as quota_granted,
+        coalesce(-sum(g.amount) filter (where g.reason = 'clawback'), 0)::int as quota_clawed_back
+      from quota_grant g, period p where g.created_at >= p.starts and g.created_at < p.ends
     )
     select
-      (select coalesce(sum(d.views), 0) from referral_landing_day d, period p where d.day >= p.first_day and d.day < p.end_day)::int as landing_views,
-      (select count(*) from refs)::int as sign_ups,
-      (select count(*) from refs where status = 'pending')::int as pending,
-      (select count(*) from refs where status = 'held')::int as held,
-      (select count(*) from refs where status = 'completed')::int as completed,
-      (select count(*) from refs where status = 'rejected')::int as rejected,
-      (select count(distinct referrer_id) from refs)::int as referrers,
-      (select coalesce(sum(amount), 0) from grants where reason in ('referral_referrer', 'referral_referred'))::int as quota_granted,
-      (select coalesce(-sum(amount), 0) from grants where reason = 'clawback')::int as quota_clawed_back`;
+      (select coalesce(sum(t.views), 0) from referral_landing_total t, period p where t.day >= p.first_day and t.day < p.end_day)::int as landing_views,
+      refs.*, referrers.*, grants.*
+    from refs, referrers, grants`;
   if (!row) throw new Error('getReferralTotals: no row');
   return {
     landingViews: row.landing_views,
@@ -292,6 +300,71 @@ export async function getTopReferrers(options: GetTopReferrersOptions): Promise<
 }
 
 // ---------------------------------------------------------------------------
+// The all-time overview: totals and top referrers, from a snapshot
+
+/** The operator page's all-time figures, as of `computedAt`. */
+export interface ProgramOverview {
+  totals: ReferralTotals;
+  topReferrers: TopReferrer[];
+  computedAt: Date;
+  /** Older than PROGRAM_OVERVIEW_MAX_AGE_SECONDS: the caller should have it recomputed (refreshProgramOverview). */
+  stale: boolean;
+}
+
+/** How many top referrers the snapshot keeps. */
+const OVERVIEW_TOP_REFERRERS = 10;
+
+interface OverviewData {
+  totals: ReferralTotals;
+  /** Counts only: the people are read when the overview is (a deleted account shows as deleted at once). */
+  top: (Omit<TopReferrer, 'referrer'> & { referrerId: string })[];
+}
+
+/**
+ * Counts the program's all-time totals and top referrers now (a second or
+ * more on a large program) and keeps them as the snapshot the operator page
+ * shows. Concurrent refreshes are harmless: each writes a whole, consistent
+ * snapshot, and the last one stays.
+ */
+export async function refreshProgramOverview(options: { db: Db }): Promise<ProgramOverview> {
+  const { db } = options;
+  const [totals, top] = await Promise.all([getReferralTotals({ db }), getTopReferrers({ db, limit: OVERVIEW_TOP_REFERRERS })]);
+  const data: OverviewData = { totals, top: top.map(({ referrer, ...counts }) => ({ referrerId: referrer.id, ...counts })) };
+  const [row] = await db.$client<{ computed_at: string }[]>`
+    insert into program_overview (id, data, computed_at) values (1, ${JSON.stringify(data)}::jsonb, now())
+    on conflict (id) do update set data = excluded.data, computed_at = excluded.computed_at
+    returning computed_at`;
+  return { totals, topReferrers: top, computedAt: new Date(row!.computed_at), stale: false };
+}
+
+/**
+ * The operator page's all-time figures: the latest snapshot (instant, with
+ * its time), counted now only when there is none yet. `stale` says it is
+ * older than PROGRAM_OVERVIEW_MAX_AGE_SECONDS, for the page to have it
+ * recomputed after it answers (stale while revalidating).
+ */
+export async function getProgramOverview(options: { db: Db }): Promise<ProgramOverview> {
+  const { db } = options;
+  const [snapshot] = await db.$client<{ data: OverviewData; computed_at: string; stale: boolean }[]>`
+    select data, computed_at, computed_at < now() - make_interval(secs => ${PROGRAM_OVERVIEW_MAX_AGE_SECONDS}) as stale
+    from program_overview where id = 1`;
+  if (!snapshot) return refreshProgramOverview({ db });
+  const ids = snapshot.data.top.map((t) => t.referrerId);
+  const people = await db.$client<{ id: string; name: string | null; email: string | null; deleted: boolean }[]>`
+    select id, name, email, deleted_at is not null as deleted from "user" where id = any(${ids}::text[])`;
+  const byId = new Map(people.map((p) => [p.id, p]));
+  return {
+    totals: snapshot.data.totals,
+    topReferrers: snapshot.data.top.map(({ referrerId, ...counts }) => ({
+      referrer: byId.get(referrerId) ?? { id: referrerId, name: null, email: null, deleted: true },
+      ...counts,
+    })),
+    computedAt: new Date(snapshot.computed_at),
+    stale: snapshot.stale,
+  };
+}
+
+// ---------------------------------------------------------------------------
 // Review queue and recent completions
 
 export interface AdminReferral {
@@ -355,13 +428,17 @@ function toAdminReferral(r: ReferralRow): AdminReferral {
   };
 }
 
-/** The held referrals waiting for an operator, oldest first (first come, first reviewed). */
+/** The held referrals waiting for an operator, oldest first (by when the friend used the code: first come, first reviewed). */
 export async function getReviewQueue(options: { db: Db; limit?: number }): Promise<ReviewQueue> {
   const { db } = options;
   const limit = Math.max(1, Math.min(500, Math.trunc(options.limit ?? 50)));
   const rows = await db.$client<
     (ReferralRow & { held_since: string; total: number; record_completed: number; record_held: number; record_rejected: number })[]
   >`
+    with held as (
+      -- The oldest held referrals first (first come, first reviewed), straight from the (status, created_at) index.
+      select r.* from referral r where r.status = 'held' order by r.created_at, r.referred_id limit ${limit}
+    )
     select r.referred_id as referral_id,
       referrer.id as referrer_id, referrer.name as referrer_name, referrer.email as referrer_email,
       referrer.deleted_at is not null as referrer_deleted,
@@ -369,9 +446,9 @@ export async function getReviewQueue(options: { db: Db; limit?: number }): Promi
       friend.deleted_at is not null as friend_deleted,
       r.status, r.risk_score, r.signals, r.status_reason, r.created_at, r.completed_at,
       greatest(r.created_at, coalesce(friend.onboarded_at, r.created_at)) as held_since,
-      count(*) over ()::int as total,
+      (select count(*) from referral t where t.status = 'held')::int as total,
       record.completed as record_completed, record.held as record_held, record.rejected as record_rejected
-    from referral r
+    from held r
     join "user" referrer on referrer.id = r.referrer_id
     join "user" friend on friend.id = r.referred_id
     cross join lateral (
@@ -380,9 +457,7 @@ export async function getReviewQueue(options: { db: Db; limit?: number }): Promi
         count(*) filter (where o.status = 'rejected')::int as rejected
       from referral o where o.referrer_id = r.referrer_id
     ) record
-    where r.status = 'held'
-    order by held_since, r.referred_id
-    limit ${limit}`;
+    order by r.created_at, r.referred_id`;
   return {
     total: rows[0]?.total ?? 0,
     items: rows.map((r) => ({
@@ -408,7 +483,8 @@ export async function getRecentCompletedReferrals(options: { db: Db; limit?: num
     join "user" referrer on referrer.id = r.referrer_id
     join "user" friend on friend.id = r.referred_id
     where r.status = 'completed'
-    order by r.completed_at desc, r.referred_id
+    -- nulls last, as the (status, completed_at) index is ordered, so the index serves the order.
+    order by r.completed_at desc nulls last, r.referred_id
     limit ${limit}`;
   return rows.map(toAdminReferral);
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ADDRESS_HISTORY_DAYS } from '../constants';
+import { ADDRESS_HISTORY_DAYS, LANDING_TOTAL_SHARDS } from '../constants';
 import type { Db } from '../db/client';
 import { networkOf, normalizeAddress } from '../net/address';
 import { parseReferralInput } from './parse-referral-input';
@@ -17,7 +17,7 @@ export interface ClientFingerprint {
  * AUTH_SECRET the hash cannot be turned back into an address. Raw values are
  * never stored.
  */
-export function hashClientValue(secret: string, kind: 'ip' | 'network' | 'user-agent', value: string | null): string | null {
+export function hashClientValue(secret: string, kind: 'ip' | 'network' | 'user-agent' | 'visitor', value: string | null): string | null {
   const trimmed = value?.trim();
   if (!trimmed) return null;
   return createHmac('sha256', secret).update(`${kind}:${trimmed}`).digest('base64url').slice(0, 32);
@@ -49,34 +49,36 @@ export async function recordSignupFingerprint(options: { db: Db; userId: string;
     where id = ${options.userId} and deleted_at is null`;
 }
 
+/** Adds a row to the user's address history (and drops what is older than ADDRESS_HISTORY_DAYS). */
+function addressHistoryRow(db: Db, userId: string, source: 'sign_in' | 'landing_view', h: ReturnType<typeof fingerprintHashes>) {
+  return db.$client`
+    with seen as (
+      insert into user_address_history (user_id, source, ip_hash, network_hash, user_agent_hash)
+      select id, ${source}, ${h.ip}, ${h.network}, ${h.userAgent} from "user" where id = ${userId} and deleted_at is null
+    )
+    delete from user_address_history
+    where user_id = ${userId} and created_at < now() - make_interval(days => ${ADDRESS_HISTORY_DAYS})`;
+}
+
 /**
  * One sign-in: where it came from joins the user's address history (which
- * the fraud signals compare, for ADDRESS_HISTORY_DAYS), the first one is also
- * their sign-up fingerprint, and history older than that is dropped. One statement.
+ * the fraud signals compare, for ADDRESS_HISTORY_DAYS), and the first one is
+ * also their sign-up fingerprint.
  */
 export async function recordSignIn(options: { db: Db; userId: string; client: ClientFingerprint; secret: string }): Promise<void> {
-  const { ip, network, userAgent } = fingerprintHashes(options.secret, options.client);
-  await options.db.$client`
-    with signup as (
-      update "user" set
-        signup_ip_hash = coalesce(signup_ip_hash, ${ip}),
-        signup_network_hash = coalesce(signup_network_hash, ${network}),
-        signup_user_agent_hash = coalesce(signup_user_agent_hash, ${userAgent})
-      where id = ${options.userId} and deleted_at is null
-      returning id
-    ), history as (
-      insert into user_sign_in (user_id, ip_hash, network_hash, user_agent_hash)
-      select id, ${ip}, ${network}, ${userAgent} from signup
-    )
-    delete from user_sign_in
-    where user_id = ${options.userId} and created_at < now() - make_interval(days => ${ADDRESS_HISTORY_DAYS})`;
+  const hashes = fingerprintHashes(options.secret, options.client);
+  await recordSignupFingerprint(options);
+  await addressHistoryRow(options.db, options.userId, 'sign_in', hashes);
 }
 
 /**
  * Counts a visit to a referral landing page, for the operator's funnel:
- * once per visitor (address and browser), code and UTC day; a repeat visit
- * adds nothing. `viewerId` is the signed-in member who opened it, if any (a
- * referrer's own visits join their address history). Unknown codes count nothing.
+ * once per visitor (a keyed hash of address and browser), code and UTC day;
+ * a repeat visit adds nothing. One statement: the visit, its referrer's count
+ * of the day, and one of the day's LANDING_TOTAL_SHARDS program counts.
+ * `viewerId` is the signed-in member who opened it, if any: their address
+ * joins their history (a referrer opening pages from where their "friends"
+ * sign up shows). Unknown codes count nothing.
  */
 export async function recordLandingView(options: {
   db: Db;
@@ -87,16 +89,21 @@ export async function recordLandingView(options: {
 }): Promise<void> {
   const parsed = parseReferralInput(options.code);
   if (!parsed.ok) return;
-  const { ip, network, userAgent } = fingerprintHashes(options.secret, options.client);
+  const hashes = fingerprintHashes(options.secret, options.client);
+  const visitor = hashClientValue(options.secret, 'visitor', `${hashes.ip ?? '-'}.${hashes.userAgent ?? '-'}`)!;
   await options.db.$client`
     with visit as (
-      insert into referral_landing_view (referrer_id, ip_hash, network_hash, user_agent_hash, viewer_id)
-      select id, ${ip}, ${network}, ${userAgent}, ${options.viewerId ?? null}
-      from "user" where referral_code = ${parsed.referralCode} and deleted_at is null
-      on conflict on constraint referral_landing_view_once_a_day do nothing
+      insert into referral_landing_view (referrer_id, visitor_hash)
+      select id, ${visitor} from "user" where referral_code = ${parsed.referralCode} and deleted_at is null
+      on conflict do nothing
       returning referrer_id, day
+    ), referrer_day as (
+      insert into referral_landing_day (day, referrer_id, views)
+      select day, referrer_id, 1 from visit
+      on conflict (day, referrer_id) do update set views = referral_landing_day.views + 1
     )
-    insert into referral_landing_day (day, referrer_id, views)
-    select day, referrer_id, 1 from visit
-    on conflict (day, referrer_id) do update set views = referral_landing_day.views + 1`;
+    insert into referral_landing_total (day, shard, views)
+    select day, ${visitor.charCodeAt(0) % LANDING_TOTAL_SHARDS}, 1 from visit
+    on conflict (day, shard) do update set views = referral_landing_total.views + 1`;
+  if (options.viewerId) await addressHistoryRow(options.db, options.viewerId, 'landing_view', hashes);
 }

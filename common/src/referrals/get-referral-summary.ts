@@ -72,7 +72,8 @@ export async function getReferralSummary(options: GetReferralSummaryOptions): Pr
       u.quota,
       referral_places_used(u.id) as places_used,
       referral_places_left(u.id, ${MAX_REFERRALS_PER_CODE}) as places_left,
-      u.created_at >= now() - make_interval(days => ${REFERRAL_REDEEM_WINDOW_DAYS}) as in_window,
+      -- Inside the redeem window, and not a person who deleted an account before (never referred again).
+      u.created_at >= now() - make_interval(days => ${REFERRAL_REDEEM_WINDOW_DAYS}) and not is_erased_email(u.email) as in_window,
       referrer.name as referred_by_name,
       referrer.id is not null as referred,
       by_referral.status as referred_status,

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { REFERRAL_CODE_PREFIX } from '../constants';
 import type { Db } from '../db/client';
 import { users } from '../db/schema';
@@ -40,7 +40,8 @@ export async function regenerateReferralCode(
     const [updated] = await db
       .update(users)
       .set({ referralCode: sql.raw(`'${REFERRAL_CODE_PREFIX}' || gen_random_uuid()`) })
-      .where(eq(users.id, userId))
+      // A deleted account's session (JWTs outlive it) gets nothing.
+      .where(and(eq(users.id, userId), isNull(users.deletedAt)))
       .returning({ referralCode: users.referralCode });
     if (!updated) {
       slot.release();

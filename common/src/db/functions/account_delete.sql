@@ -5,7 +5,7 @@
 -- stays true: quotas still add up, the referrer's cap still counts the
 -- place, and nothing can be redeemed or rewarded twice. The normalised
 -- e-mail's hash goes to erased_identity: that person is never referred or
--- rewarded again. Sign-in links, sessions and sign-in history are removed.
+-- rewarded again. Sign-in links, sessions and address history are removed.
 -- Audited in account_deletion. result_code: 'ok' or 'not_found' (no such
 -- account, or already deleted).
 CREATE OR REPLACE FUNCTION account_delete(
@@ -30,8 +30,7 @@ BEGIN
     WHERE u.id = p_user_id;
   DELETE FROM account a WHERE a."userId" = p_user_id;
   DELETE FROM session s WHERE s."userId" = p_user_id;
-  DELETE FROM user_sign_in s WHERE s.user_id = p_user_id;
-  UPDATE referral_landing_view v SET viewer_id = NULL WHERE v.viewer_id = p_user_id;
+  DELETE FROM user_address_history h WHERE h.user_id = p_user_id;
   INSERT INTO account_deletion (user_id, requested_by, actor_id, actor_email, reason)
     VALUES (p_user_id, p_requested_by, p_actor_id, p_actor_email, p_reason);
   result_code := 'ok';

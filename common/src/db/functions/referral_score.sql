@@ -3,8 +3,8 @@
 -- p_fraud, from common/src/referrals/fraud.ts: { threshold, weights: {signal:
 -- weight}, velocityWindowMinutes, velocityMaxReferrals, addressHistoryDays }.
 --
--- Addresses: the friend's (sign-up and sign-ins) are compared with the
--- referrer's (sign-up, sign-ins and own visits to landing pages) from the last
+-- Addresses: the friend's (sign-up, and address history: sign-ins, landing
+-- pages opened signed in) are compared with the referrer's, from the last
 -- addressHistoryDays: the same address is `same_ip`, else the same /24 or /64
 -- is `same_network`. A friend with no known address or user agent fires
 -- `missing_address` / `missing_user_agent`. Velocity looks at the burst the
@@ -40,16 +40,13 @@ BEGIN
   WITH friend AS (
     SELECT v_referred.signup_ip_hash AS ip, v_referred.signup_network_hash AS network, v_referred.signup_user_agent_hash AS agent
     UNION ALL
-    SELECT s.ip_hash, s.network_hash, s.user_agent_hash FROM user_sign_in s
-      WHERE s.user_id = p_referred_id AND s.created_at > v_since
+    SELECT h.ip_hash, h.network_hash, h.user_agent_hash FROM user_address_history h
+      WHERE h.user_id = p_referred_id AND h.created_at > v_since
   ), referrer AS (
     SELECT v_referrer.signup_ip_hash AS ip, v_referrer.signup_network_hash AS network, v_referrer.signup_user_agent_hash AS agent
     UNION ALL
-    SELECT s.ip_hash, s.network_hash, s.user_agent_hash FROM user_sign_in s
-      WHERE s.user_id = p_referrer_id AND s.created_at > v_since
-    UNION ALL
-    SELECT v.ip_hash, v.network_hash, v.user_agent_hash FROM referral_landing_view v
-      WHERE v.viewer_id = p_referrer_id AND v.created_at > v_since
+    SELECT h.ip_hash, h.network_hash, h.user_agent_hash FROM user_address_history h
+      WHERE h.user_id = p_referrer_id AND h.created_at > v_since
   )
   SELECT
     EXISTS (SELECT 1 FROM friend f JOIN referrer r ON r.ip = f.ip),

@@ -2,14 +2,15 @@ import {
   ADMIN_FUNNEL_DAYS,
   ERROR_MESSAGES,
   FRAUD_SCORE_THRESHOLD,
+  PROGRAM_OVERVIEW_MAX_AGE_SECONDS,
+  getProgramOverview,
   getRecentAccountDeletions,
   getRecentCompletedReferrals,
   getRecentDecisions,
   getReferralFunnel,
-  getReferralTotals,
   getReviewQueue,
-  getTopReferrers,
   getWebhookDeliverySummary,
+  refreshProgramOverview,
   isErrorCode,
   type AdminPerson,
   type AdminSignal,
@@ -17,6 +18,7 @@ import {
   type ReferralStatus,
 } from '@app/common';
 import type { Metadata } from 'next';
+import { after } from 'next/server';
 import { ConfirmSubmit } from '@/components/confirm-submit';
 import { currentAdmin, requireAdmin } from '@/server/admin';
 import { db } from '@/server/db';
@@ -99,16 +101,18 @@ export default async function AdminReferralsPage({ searchParams }: { searchParam
   const admin = await requireAdmin();
   const params = await searchParams;
   const database = await db();
-  const [totals, funnel, queue, top, completed, decisions, webhooks, deletions] = await Promise.all([
-    getReferralTotals({ db: database }),
+  const [overview, funnel, queue, completed, decisions, webhooks, deletions] = await Promise.all([
+    getProgramOverview({ db: database }),
     getReferralFunnel({ db: database, days: ADMIN_FUNNEL_DAYS }),
     getReviewQueue({ db: database, limit: 50 }),
-    getTopReferrers({ db: database, limit: 10 }),
     getRecentCompletedReferrals({ db: database, limit: 20 }),
     getRecentDecisions({ db: database, limit: 25 }),
     getWebhookDeliverySummary({ db: database, limit: 10 }),
     getRecentAccountDeletions({ db: database, limit: 10 }),
   ]);
+  const { totals, topReferrers: top } = overview;
+  // The all-time figures are a snapshot: once it is old, it is recounted after this page is sent.
+  if (overview.stale) after(() => refreshProgramOverview({ db: database }).then(() => undefined, () => undefined));
   const windowTotals = sumDays(funnel);
 
   const notice = typeof params.notice === 'string' ? NOTICES[params.notice] : undefined;
@@ -135,6 +139,9 @@ export default async function AdminReferralsPage({ searchParams }: { searchParam
 
       <section aria-labelledby="totals-heading">
         <h2 id="totals-heading">All time</h2>
+        <p className="muted" data-testid="overview-as-of">
+          As of {formatWhen(overview.computedAt)}; counted again at most every {PROGRAM_OVERVIEW_MAX_AGE_SECONDS} seconds while the page is in use.
+        </p>
         <dl className="stats" data-testid="totals">
           <div>
             <dt>Landing views</dt>
