@@ -97,11 +97,17 @@ server.listen(env.port, env.host, () => {
 /** After the last answer, how long the drain waits for requests still unread on open connections. */
 const DRAIN_QUIET_MS = 250;
 
+/** Longest Next.js gets to close after the drain, before the process exits anyway. */
+const CLOSE_TIMEOUT_MS = 3_000;
+
 let finished = false;
 function finish() {
   if (finished) return;
   finished = true;
-  void app.close().finally(() => process.exit(0));
+  const exit = () => process.exit(0);
+  // The development server's watchers do not always let close() settle: exit regardless.
+  setTimeout(exit, CLOSE_TIMEOUT_MS).unref();
+  app.close().then(exit, exit);
 }
 
 let quietTimer: NodeJS.Timeout | null = null;
