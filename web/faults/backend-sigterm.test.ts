@@ -1,6 +1,6 @@
 import { createUser, createUsers } from '@app/common/testing';
 import { describe, expect, it, onTestFailed } from 'vitest';
-import { lockUsers, sleep, untilLockWaiters } from './database';
+import { lockUsers, sleep, untilLockWaiters, untilQuiet } from './database';
 import { checkInvariants, referralsByReferred } from './invariants';
 import { useFaultStack } from './servers';
 import { RawSocketClient } from './raw-socket';
@@ -38,9 +38,12 @@ describe('backend SIGTERM under websocket load', () => {
       socket.action('redeem', { type: 'referral/redeem', code: referrerOf(i).referralCode });
       for (let k = 0; k < 3; k++) socket.action(`validate-${k}`, { type: 'referral-code/validate', code: referrerOf(i).referralCode });
     });
-    // The blocked redemptions fill the backend's pool (10 connections); the actions behind them wait for one.
-    await untilLockWaiters(db, 10);
-    await sleep(200);
+    // The blocked redemptions hold the backend's pool (10 connections). postgres.js pipelines
+    // queries on busy connections, so whatever was queued behind a blocked redemption waits with
+    // it, and how many connections start with one depends on which were idle: wait until some
+    // session waits on the locks and no answer has arrived for a while, not for a fixed count.
+    await untilLockWaiters(db, 1);
+    await untilQuiet(() => sockets.reduce((n, s) => n + s.messages.length, 0), 500);
     const blocked = sockets.filter((s) => !s.answer('redeem')).length;
     expect(blocked, 'redemptions in flight at SIGTERM').toBeGreaterThanOrEqual(20);
 

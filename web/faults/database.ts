@@ -68,4 +68,18 @@ export async function untilLockWaiters(db: Db, count: number, timeoutMs = 15_000
   }
 }
 
+/** Polls `count` until it has not changed for `quietMs`; throws after `timeoutMs`. */
+export async function untilQuiet(count: () => number, quietMs: number, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = count();
+  let since = Date.now();
+  for (;;) {
+    await sleep(25);
+    const now = count();
+    if (now !== last) [last, since] = [now, Date.now()];
+    else if (Date.now() - since >= quietMs) return now;
+    if (Date.now() > deadline) throw new Error(`still changing after ${timeoutMs} ms`);
+  }
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
