@@ -284,3 +284,34 @@ test('the operator page, for the docs: funnel, queue, top referrers, completed, 
 
   for (const m of [operator, ...friends, ...held, ada, linus]) await m.context.close();
 });
+
+test('an operator deletes a member\'s account on request: audited, the member signed out for good, the referral kept', async ({ browser }) => {
+  const referrer = await newMember(browser, 'Greta');
+  const friend = await inviteFriend(browser, referrer, 'Hugo');
+  const operator = await operatorPage(browser);
+
+  const section = () => operator.page.getByRole('region', { name: 'Delete an account' });
+  // An address that is nobody's: nothing changes, and the page says so.
+  await section().getByLabel("The member's e-mail address").fill('nobody-here@example.test');
+  await section().getByLabel('Reason (for the audit log)').fill('Asked by e-mail');
+  operator.page.once('dialog', (dialog) => void dialog.accept());
+  await section().getByRole('button', { name: 'Delete the account' }).click();
+  await expect(operator.page.getByRole('alert').filter({ hasText: 'There is no account with that e-mail address' })).toBeVisible();
+
+  await section().getByLabel("The member's e-mail address").fill(friend.who.email);
+  await section().getByLabel('Reason (for the audit log)').fill('Asked by e-mail, ticket 42');
+  operator.page.once('dialog', (dialog) => void dialog.accept());
+  await section().getByRole('button', { name: 'Delete the account' }).click();
+  await expect(operator.page.getByRole('status').filter({ hasText: 'The account was deleted' })).toBeVisible();
+  const row = operator.page.getByTestId('account-deletions').getByRole('row', { name: /ticket 42/ });
+  await expect(row).toContainText(OPERATOR.email);
+
+  // The member's open session opens nothing any more; the referrer keeps the referral and the bonus.
+  await friend.page.goto('/referrals');
+  await expect(friend.page).toHaveURL(/\/api\/auth\/signin/);
+  await referrer.page.reload();
+  await expect(referrer.page.getByTestId('quota')).toHaveText('1500');
+  await expect(referrer.page.getByRole('region', { name: 'People you invited' })).toContainText('A friend');
+
+  for (const c of [operator.context, friend.context, referrer.context]) await c.close();
+});
