@@ -20,8 +20,11 @@ test.beforeAll(async () => {
   test.setTimeout(180_000);
   const [port, backendPort] = [await freePort(), await freePort()];
   base = `http://localhost:${port}`;
+  // In a process group of its own, stopped as a whole below, as Ctrl-C in a terminal stops it:
+  // pnpm does not pass a signal on to the servers it started.
   dev = startProcess('pnpm', ['dev'], {
     cwd: WORKSPACE_ROOT,
+    group: true,
     env: {
       ...process.env,
       NODE_ENV: undefined,

@@ -23,17 +23,43 @@ export interface ServerProcess {
 }
 
 const running = new Set<ChildProcess>();
+/** Leaders of the process groups started with `group: true`, killed as a whole when this process exits. */
+const groups = new Set<number>();
 process.on('exit', () => {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const pid of groups) signalGroup(pid, 'SIGKILL');
 });
+
+/** Sends `signal` to every process of the group `pid` leads; false when none is left. */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    return process.kill(-pid, signal);
+  } catch {
+    return false;
+  }
+}
 
 /** Environment overrides; `undefined` removes a variable inherited from this process. */
 export type EnvOverrides = Record<string, string | undefined>;
 
-export function startProcess(command: string, args: string[], options: { cwd: string; env: EnvOverrides }): ServerProcess {
+export interface StartProcessOptions {
+  cwd: string;
+  env: EnvOverrides;
+  /**
+   * Runs the command in a process group of its own and signals the whole
+   * group, as Ctrl-C in a terminal does: for wrappers (pnpm, sh) that do not
+   * pass a signal on to what they started. `exited` then resolves once no
+   * process of the group is left.
+   */
+  group?: boolean;
+}
+
+export function startProcess(command: string, args: string[], options: StartProcessOptions): ServerProcess {
   const env = Object.fromEntries(Object.entries(options.env).filter((e): e is [string, string] => e[1] !== undefined)) as NodeJS.ProcessEnv;
-  const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const group = options.group === true;
+  const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: group });
   running.add(child);
+  if (group && child.pid) groups.add(child.pid);
   let output = '';
   const keep = (c: Buffer) => {
     output += String(c);
@@ -41,18 +67,24 @@ export function startProcess(command: string, args: string[], options: { cwd: st
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((resolve) =>
+  const leaderExited = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
       running.delete(child);
       resolve(code);
     }),
   );
+  const exited = group
+    ? leaderExited.then(async (code) => {
+        while (child.pid && signalGroup(child.pid, 0)) await new Promise((r) => setTimeout(r, 100));
+        if (child.pid) groups.delete(child.pid);
+        return code;
+      })
+    : leaderExited;
+  const send = (s: NodeJS.Signals) => (group && child.pid ? signalGroup(child.pid, s) : child.kill(s));
   const stop = async (signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000) => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill(signal);
-      const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      void exited.finally(() => clearTimeout(killer));
-    }
+    send(signal);
+    const killer = setTimeout(() => send('SIGKILL'), graceMs);
+    void exited.finally(() => clearTimeout(killer));
     return exited;
   };
   return { child, output: () => output, exited, stop };
