@@ -1,6 +1,7 @@
 // HTTP clients of the web app as a signed-in browser would be: a real
 // next-auth session cookie, the app's Origin, a bounded wait.
 import { ERROR_CODES, HTTP_STATUS_BY_ERROR_CODE, type ErrorCode } from '@app/common';
+import { readFileSync } from 'node:fs';
 import { encode } from 'next-auth/jwt';
 import { AUTH_SECRET } from './servers';
 
@@ -77,4 +78,38 @@ export function describeOutcome(outcome: HttpOutcome): string {
   return outcome.kind === 'response'
     ? `${outcome.status} ${JSON.stringify(outcome.body).slice(0, 200)} after ${ms} ms`
     : `no answer: ${outcome.error} after ${ms} ms`;
+}
+
+/**
+ * How many connections wait in the kernel's accept queue of the server listening on `port`
+ * (Linux: the rx_queue of its LISTEN socket in /proc/net/tcp and tcp6). A connection still
+ * there has not reached the server: closing the listener resets it, as a load balancer's
+ * late request would be, so it is not "in flight".
+ */
+export function acceptQueueLength(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let waiting = 0;
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, , state, queues] = line.trim().split(/\s+/);
+      // State 0A is LISTEN; "tx_queue:rx_queue" in hex, rx_queue being the accept queue's length.
+      if (state === '0A' && local?.endsWith(`:${hexPort}`)) waiting += parseInt(queues!.split(':')[1]!, 16);
+    }
+  }
+  return waiting;
+}
+
+/** Waits until the server on `port` has accepted every connection made to it so far. */
+export async function untilAccepted(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (acceptQueueLength(port) > 0) {
+    if (Date.now() > deadline) throw new Error(`connections still waiting to be accepted on port ${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

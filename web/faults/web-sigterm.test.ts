@@ -2,7 +2,7 @@ import { DEFAULT_QUOTA, REFERRAL_REWARD_REFERRED } from '@app/common';
 import { createUser, createUsers } from '@app/common/testing';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { lockUsers, sleep, untilLockWaiters } from './database';
-import { describeOutcome, redeemed, redeemOverHttp, typedError, type HttpOutcome } from './http';
+import { describeOutcome, redeemed, redeemOverHttp, typedError, untilAccepted, type HttpOutcome } from './http';
 import { checkInvariants, referralsByReferred } from './invariants';
 import { useFaultStack } from './servers';
 
@@ -31,6 +31,9 @@ describe('web SIGTERM under HTTP load', () => {
     // The blocked ones fill web's pool (10 connections); every other request waits behind them.
     await untilLockWaiters(db, 10);
     await sleep(300);
+    // Every request has reached the server (none still in the kernel's accept queue, which closing
+    // the listener resets: on a busy machine the event loop may not have accepted them all yet).
+    await untilAccepted(Number(new URL(web.base).port));
 
     const sigtermAt = Date.now();
     web.child.kill('SIGTERM');
