@@ -17,12 +17,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type postgres from 'postgres';
-import {
-  DEFAULT_QUOTA,
-  MAX_REFERRALS_PER_CODE,
-  REFERRAL_REWARD_REFERRED,
-  REFERRAL_REWARD_REFERRER,
-} from '../src/constants';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA } from '../src/constants';
 import { closeDb, createDb, createThrowawayDatabase, migrate, resolveDatabase, type Db } from '../src/db/index';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
 
@@ -62,7 +57,7 @@ export function percentile(sorted: number[], p: number): number {
 /** Referrers and enough fresh friends that every redemption of the run can succeed. */
 export async function seed(sql: postgres.Sql, friendsPerRun: number): Promise<string[]> {
   const friends = 2 * friendsPerRun;
-  const referrers = 2 * Math.ceil(friendsPerRun / MAX_REFERRALS_PER_CODE);
+  const referrers = 2 * Math.ceil(friendsPerRun / DEFAULT_PROGRAM.maxReferralsPerReferrer);
   await sql`
     insert into "user" (id, name, email)
     select 'referrer-' || i, 'Referrer ' || i, 'referrer-' || i || '@bench.test'
@@ -80,8 +75,8 @@ export async function seed(sql: postgres.Sql, friendsPerRun: number): Promise<st
     select 'member-' || i, 'Member ' || i, 'member-' || i || '@bench.test'
     from generate_series(1, ${HISTORY_MEMBERS}) i`;
   await sql`
-    insert into referral (referrer_id, referred_id, status, completed_at)
-    select 'member-' || i, 'member-' || (i + 1), 'completed', now()
+    insert into referral (referrer_id, referred_id, status, completed_at, program_version, scored_program_version)
+    select 'member-' || i, 'member-' || (i + 1), 'completed', now(), 1, 1
     from generate_series(1, ${HISTORY_MEMBERS} - 1, 2) i`;
   await sql`analyze`;
   const codes = await sql<{ referral_code: string }[]>`
@@ -94,7 +89,7 @@ export interface Invariants {
   over_cap: number;
   referred_twice: number;
   wrong_quota: number;
-  /** Users whose quota is not DEFAULT_QUOTA + their quota_grant rows (DESIGN.md §9). */
+  /** Users whose quota is not DEFAULT_QUOTA + their quota_grant rows (docs/referral-rules.md, "The quota ledger"). */
   ledger_violations: number;
   completed: number;
   total: number;
@@ -104,13 +99,13 @@ export async function checkInvariants(sql: postgres.Sql): Promise<Invariants> {
   const [row] = await sql<Invariants[]>`
     select
       (select count(*)::int from (select referrer_id from referral where status::text <> 'rejected'
-        group by referrer_id having count(*) > ${MAX_REFERRALS_PER_CODE}) x) as over_cap,
+        group by referrer_id having count(*) > ${DEFAULT_PROGRAM.maxReferralsPerReferrer}) x) as over_cap,
       (select count(*)::int from (select referred_id from referral group by referred_id
         having count(*) > 1) x) as referred_twice,
       (select count(*)::int from "user" u where u.id not like 'member-%' and u.quota <> ${DEFAULT_QUOTA}
-        + ${REFERRAL_REWARD_REFERRER} * (select count(*) from referral r
+        + ${DEFAULT_PROGRAM.rewardReferrer} * (select count(*) from referral r
             where r.referrer_id = u.id and r.status = 'completed')::int
-        + ${REFERRAL_REWARD_REFERRED} * (select count(*) from referral r
+        + ${DEFAULT_PROGRAM.rewardReferred} * (select count(*) from referral r
             where r.referred_id = u.id and r.status = 'completed')::int
       ) as wrong_quota,
       (select count(*)::int from "user" u
@@ -146,7 +141,7 @@ async function timedRun(db: Db, codes: string[], friendsPerRun: number, workload
   const half = Math.floor(codes.length / 2);
   const friendOffset = workload === 'spread' ? 0 : friendsPerRun;
   const referrerOf = (n: number) =>
-    workload === 'spread' ? n % half : half + Math.floor(n / MAX_REFERRALS_PER_CODE);
+    workload === 'spread' ? n % half : half + Math.floor(n / DEFAULT_PROGRAM.maxReferralsPerReferrer);
 
   console.log(`redemptions (${workload}): ${CLIENTS} workers, ${SECONDS} s ...`);
   const latencies: number[] = [];

@@ -6,71 +6,80 @@
 /** Quota of a new user. */
 export const DEFAULT_QUOTA = 1000;
 
-/** Quota added to the referrer when a referral completes. */
-export const REFERRAL_REWARD_REFERRER = 500;
-
-/** Quota added to the referred user when the referral completes. */
-export const REFERRAL_REWARD_REFERRED = 500;
-
-/** Referrals (pending + held + completed; rejected ones do not count) one referrer can have, over all of their codes. */
-export const MAX_REFERRALS_PER_CODE = 5;
-
-/** Code regenerations per user per UTC day. */
-export const REFERRAL_CODE_REGENERATIONS_PER_DAY = 3;
-
-/** A user can redeem a code only within this many days of account creation. */
-export const REFERRAL_REDEEM_WINDOW_DAYS = 7;
-
 /**
- * Fraud review (docs/referral-rules.md, "Fraud review"). When a referral
- * completes, each signal that fires adds its weight; at or above the
- * threshold the referral is held for an operator instead of rewarded. Every
- * signal alone holds a referral except the browser's user agent and the
- * shared network: whole families, offices and mobile carriers share one
- * browser build or one network, so they count only together with another
- * signal. A missing address or user agent weighs what it could have hidden:
- * leaving it out is never a free pass.
+ * The referral program's defaults: version 1 of the `referral_program`
+ * settings (docs/referral-rules.md, "The program's settings"), which every
+ * database starts with. An operator changes the program on the operator page
+ * without a deploy; each change is a new version, and the database functions
+ * read the current one inside their transaction. Nothing else should read
+ * these numbers as the rules in force: ask the program (getProgram).
  */
-export const FRAUD_SCORE_THRESHOLD = 100;
-
-export const FRAUD_SIGNAL_WEIGHTS = Object.freeze({
-  /** The friend's e-mail is the referrer's (lower case, no +tag, Gmail without dots). */
-  email_match: 100,
-  /** The friend's e-mail domain, or a domain it is under, is a throwaway-address service (npm disposable-email-domains). */
-  disposable_domain: 100,
-  /** The friend signed up or in from an address the referrer used recently (keyed hashes). */
-  same_ip: 100,
-  /** Not the same address, but the same network: IPv4 /24, IPv6 /64 (keyed hashes). */
-  same_network: 50,
-  /** The friend and the referrer used the same browser user agent (keyed hashes). */
-  same_user_agent: 50,
-  /** The referral is one of more than FRAUD_VELOCITY_MAX_REFERRALS made for the referrer within FRAUD_VELOCITY_WINDOW_MINUTES. */
-  velocity: 100,
-  /** No address is known for the friend's sign-up (as much as `same_ip`, which it would hide). */
-  missing_address: 100,
-  /** The friend's browser sent no user agent (as much as `same_user_agent`). */
-  missing_user_agent: 50,
+export const DEFAULT_PROGRAM = Object.freeze({
+  /** Quota added to the referrer when a referral completes. */
+  rewardReferrer: 500,
+  /** Quota added to the referred friend when the referral completes. */
+  rewardReferred: 500,
+  /**
+   * Referrals one referrer can have (pending + held + completed; rejected ones
+   * do not count), over all the codes they ever had: the cap is the referrer's,
+   * not a code's.
+   */
+  maxReferralsPerReferrer: 5,
+  /** A user can redeem a code only within this many days of account creation. */
+  redeemWindowDays: 7,
+  /** Code regenerations per user per UTC day. */
+  regenerationsPerDay: 3,
+  /** How many days the landing page remembers a referral code in a first-party cookie. */
+  attributionCookieDays: 30,
+  /**
+   * Fraud review (docs/referral-rules.md, "Fraud review"). When a referral
+   * completes, each signal that fires adds its weight; at or above the
+   * threshold the referral is held for an operator instead of rewarded. Every
+   * signal alone holds a referral except the browser's user agent and the
+   * shared network: whole families, offices and mobile carriers share one
+   * browser build or one network, so they count only together with another
+   * signal. A missing address or user agent weighs what it could have hidden:
+   * leaving it out is never a free pass.
+   */
+  fraudThreshold: 100,
+  signalWeights: Object.freeze({
+    /** The friend's e-mail is the referrer's (lower case, no +tag, Gmail without dots). */
+    email_match: 100,
+    /** The friend's e-mail domain, or a domain it is under, is a throwaway-address service (npm disposable-email-domains). */
+    disposable_domain: 100,
+    /** The friend signed up or in from an address the referrer used recently (keyed hashes). */
+    same_ip: 100,
+    /** Not the same address, but the same network: IPv4 /24, IPv6 /64 (keyed hashes). */
+    same_network: 50,
+    /** The friend and the referrer used the same browser user agent (keyed hashes). */
+    same_user_agent: 50,
+    /** The referral is one of more than velocityMaxReferrals made for the referrer within velocityWindowMinutes. */
+    velocity: 100,
+    /** No address is known for the friend's sign-up (as much as `same_ip`, which it would hide). */
+    missing_address: 100,
+    /** The friend's browser sent no user agent (as much as `same_user_agent`). */
+    missing_user_agent: 50,
+  }),
+  /**
+   * The velocity signal's window, in minutes: a referral fires it when some
+   * window this long that contains its creation holds more than
+   * velocityMaxReferrals of the referrer's referrals (not rejected), however
+   * long after the burst its friend finishes signing up.
+   */
+  velocityWindowMinutes: 10,
+  /** Referrals one referrer may receive within that window before the velocity signal fires. */
+  velocityMaxReferrals: 3,
+  /**
+   * How far back a person's addresses count for `same_ip` and `same_network`
+   * (sign-ins, and a referrer's own visits to landing pages), in days; older
+   * sign-in records are deleted.
+   */
+  addressHistoryDays: 30,
 });
 
-export type FraudSignal = keyof typeof FRAUD_SIGNAL_WEIGHTS;
-
-/**
- * The velocity signal's window, in minutes: a referral fires it when some
- * window this long that contains its creation holds more than
- * FRAUD_VELOCITY_MAX_REFERRALS of the referrer's referrals (not rejected),
- * however long after the burst its friend finishes signing up.
- */
-export const FRAUD_VELOCITY_WINDOW_MINUTES = 10;
-
-/** Referrals one referrer may receive within that window before the velocity signal fires. */
-export const FRAUD_VELOCITY_MAX_REFERRALS = 3;
-
-/**
- * How far back a person's addresses count for `same_ip` and `same_network`
- * (sign-ins, and a referrer's own visits to landing pages), in days; sign-in
- * records older than this are deleted.
- */
-export const ADDRESS_HISTORY_DAYS = 30;
+/** The fraud signals, by the codes the database records. */
+export type FraudSignal = keyof typeof DEFAULT_PROGRAM.signalWeights;
+export const FRAUD_SIGNALS = Object.freeze(Object.keys(DEFAULT_PROGRAM.signalWeights) as FraudSignal[]);
 
 /** Every referral code is this prefix followed by a UUID. */
 export const REFERRAL_CODE_PREFIX = 'ref-';
@@ -93,20 +102,8 @@ export const TRANSACTION_RETRY_ATTEMPTS = 5;
 /** Longest a query may run (and so wait for a lock) before PostgreSQL cancels it. */
 export const DATABASE_STATEMENT_TIMEOUT_MS = 15_000;
 
-/** Users whose regeneration counter one process keeps at most (lru-cache `max`). */
-export const REGENERATION_COUNTER_MAX_USERS = 100_000;
-
-/** The rewards of one referral, as every caller shows them. */
-export const REFERRAL_REWARDS = Object.freeze({
-  referrer: REFERRAL_REWARD_REFERRER,
-  referred: REFERRAL_REWARD_REFERRED,
-});
-
 /** How long a websocket token from `GET /api/ws-token` stays valid. */
 export const WS_TOKEN_TTL_SECONDS = 60;
-
-/** How long the landing page remembers a referral code in a first-party cookie. */
-export const REFERRAL_COOKIE_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 /** The name of that cookie. */
 export const REFERRAL_COOKIE_NAME = 'referral_code';

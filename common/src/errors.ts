@@ -1,5 +1,5 @@
 /**
- * The closed set of error codes (DESIGN.md §5). The domain returns them, HTTP
+ * The closed set of error codes (docs/http-api.md, "Errors"). The domain returns them, HTTP
  * maps them to statuses, the websocket sends them as `error` messages.
  */
 export const ERROR_CODES = [
@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'invalid_code',
   'unauthenticated',
   'forbidden',
+  'not_found',
+  'conflict',
   'code_not_found',
   'already_referred',
   'code_exhausted',
@@ -24,6 +26,8 @@ export const HTTP_STATUS_BY_ERROR_CODE = {
   invalid_code: 400,
   unauthenticated: 401,
   forbidden: 403,
+  not_found: 404,
+  conflict: 409,
   code_not_found: 404,
   already_referred: 409,
   code_exhausted: 409,
@@ -40,6 +44,8 @@ export const ERROR_MESSAGES = {
   invalid_code: 'That is not a referral code or referral link.',
   unauthenticated: 'Please sign in first.',
   forbidden: 'You are not allowed to do that.',
+  not_found: 'There is no such thing here.',
+  conflict: 'It changed meanwhile: nothing was done. Look at it again, then try again.',
   code_not_found: 'No one has this referral code. It may have been replaced by a newer one.',
   already_referred: 'You have already been referred by someone.',
   code_exhausted: 'This referral code has been used the maximum number of times.',

@@ -1,10 +1,10 @@
-// The operator page's reads (common/src/referrals/admin.ts) on real PostgreSQL.
+// The operator page's reads (common/src/referrals/admin/) on real PostgreSQL.
 // Other test files write to the same database at the same time, so the
 // counting queries are checked over periods in the past that only this file
 // fills (rows written with explicit timestamps), and the lists by finding
 // this file's own rows in them.
 import { describe, expect, it } from 'vitest';
-import { FRAUD_SIGNAL_WEIGHTS, PROGRAM_OVERVIEW_MAX_AGE_SECONDS, REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../src/constants';
+import { DEFAULT_PROGRAM, PROGRAM_OVERVIEW_MAX_AGE_SECONDS } from '../src/constants';
 import type { ReferralStatus, User } from '../src/db/schema';
 import {
   ADMIN_FUNNEL_DAYS,
@@ -21,7 +21,7 @@ import {
 } from '../src/referrals/admin';
 import { completeOnboarding } from '../src/referrals/complete-onboarding';
 import { decideReferral } from '../src/referrals/decide-referral';
-import { FRAUD_SIGNAL_DESCRIPTIONS } from '../src/referrals/fraud';
+import { signalWords } from '../src/referrals/vocabulary';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
 import { deleteAccount } from '../src/users/delete-account';
 import { createUser, createUsers } from '../src/testing/factories';
@@ -35,8 +35,9 @@ const at = (iso: string) => new Date(iso);
 /** A referral row as it stands at some time in the past (test data, not a redemption). */
 async function referralAt(referrer: User, friend: User, status: ReferralStatus, createdAt: string, completedAt: string | null = null) {
   await db.$client`
-    insert into referral (referrer_id, referred_id, status, created_at, completed_at)
-    values (${referrer.id}, ${friend.id}, ${status}, ${createdAt}::timestamptz, ${completedAt}::timestamptz)`;
+    insert into referral (referrer_id, referred_id, status, created_at, completed_at, program_version, scored_program_version)
+    values (${referrer.id}, ${friend.id}, ${status}, ${createdAt}::timestamptz, ${completedAt}::timestamptz,
+      1, case when ${status} = 'pending' then null else 1 end)`;
 }
 
 /** Landing views counted on the UTC days of these times, as recordLandingView counts them (what the operator page reads). */
@@ -56,8 +57,8 @@ async function landingViewsAt(referrer: User, ...times: string[]) {
 async function grantAt(user: User, amount: number, reason: string, referralId: string, createdAt: string) {
   await db.$client`
     with g as (
-      insert into quota_grant (user_id, amount, reason, referral_id, created_at)
-      values (${user.id}, ${amount}, ${reason}::quota_grant_reason, ${referralId}, ${createdAt}::timestamptz)
+      insert into quota_grant (user_id, amount, reason, referral_id, created_at, program_version)
+      values (${user.id}, ${amount}, ${reason}::quota_grant_reason, ${referralId}, ${createdAt}::timestamptz, 1)
       returning user_id, amount
     )
     update "user" u set quota = u.quota + g.amount from g where u.id = g.user_id`;
@@ -74,13 +75,16 @@ async function heldReferral(referrer?: User) {
 
 describe('describeSignals', () => {
   it('gives each known signal its weight and plain words, and passes an unknown one through', () => {
-    expect(describeSignals(['same_ip', 'velocity', 'from_the_future'])).toEqual([
-      { signal: 'same_ip', weight: FRAUD_SIGNAL_WEIGHTS.same_ip, description: FRAUD_SIGNAL_DESCRIPTIONS.same_ip },
-      { signal: 'velocity', weight: FRAUD_SIGNAL_WEIGHTS.velocity, description: FRAUD_SIGNAL_DESCRIPTIONS.velocity },
+    const program = { ...DEFAULT_PROGRAM, signalWeights: { ...DEFAULT_PROGRAM.signalWeights, velocity: 70 }, velocityMaxReferrals: 9 };
+    expect(describeSignals(['same_ip', 'velocity', 'from_the_future'], program)).toEqual([
+      { signal: 'same_ip', weight: DEFAULT_PROGRAM.signalWeights.same_ip, description: signalWords('same_ip', program) },
+      { signal: 'velocity', weight: 70, description: signalWords('velocity', program) },
       { signal: 'from_the_future', weight: null, description: 'from_the_future' },
     ]);
+    // The words carry the numbers of the version that scored it.
+    expect(signalWords('velocity', program)).toContain('more than 9');
     // Not fooled by names on Object.prototype.
-    expect(describeSignals(['toString'])[0]!.weight).toBeNull();
+    expect(describeSignals(['toString'], program)[0]!.weight).toBeNull();
   });
 });
 
@@ -133,12 +137,12 @@ describe('getReferralTotals', () => {
     await referralAt(grace!, friends[3]!, 'pending', '2002-06-04T09:00:00Z');
     await referralAt(grace!, friends[4]!, 'completed', '2002-07-01T09:00:00Z', '2002-07-01T09:05:00Z');
     // The completed one's rewards; the revoked one's rewards and their clawback.
-    await grantAt(ada!, REFERRAL_REWARD_REFERRER, 'referral_referrer', friends[0]!.id, '2002-06-01T09:05:00Z');
-    await grantAt(friends[0]!, REFERRAL_REWARD_REFERRED, 'referral_referred', friends[0]!.id, '2002-06-01T09:05:00Z');
-    await grantAt(ada!, REFERRAL_REWARD_REFERRER, 'referral_referrer', friends[1]!.id, '2002-06-02T09:05:00Z');
-    await grantAt(friends[1]!, REFERRAL_REWARD_REFERRED, 'referral_referred', friends[1]!.id, '2002-06-02T09:05:00Z');
-    await grantAt(ada!, -REFERRAL_REWARD_REFERRER, 'clawback', friends[1]!.id, '2002-06-05T10:00:00Z');
-    await grantAt(friends[1]!, -REFERRAL_REWARD_REFERRED, 'clawback', friends[1]!.id, '2002-06-05T10:00:00Z');
+    await grantAt(ada!, DEFAULT_PROGRAM.rewardReferrer, 'referral_referrer', friends[0]!.id, '2002-06-01T09:05:00Z');
+    await grantAt(friends[0]!, DEFAULT_PROGRAM.rewardReferred, 'referral_referred', friends[0]!.id, '2002-06-01T09:05:00Z');
+    await grantAt(ada!, DEFAULT_PROGRAM.rewardReferrer, 'referral_referrer', friends[1]!.id, '2002-06-02T09:05:00Z');
+    await grantAt(friends[1]!, DEFAULT_PROGRAM.rewardReferred, 'referral_referred', friends[1]!.id, '2002-06-02T09:05:00Z');
+    await grantAt(ada!, -DEFAULT_PROGRAM.rewardReferrer, 'clawback', friends[1]!.id, '2002-06-05T10:00:00Z');
+    await grantAt(friends[1]!, -DEFAULT_PROGRAM.rewardReferred, 'clawback', friends[1]!.id, '2002-06-05T10:00:00Z');
 
     const june = await getReferralTotals({ db, since: at('2002-06-01T00:00:00Z'), until: at('2002-07-01T00:00:00Z') });
     expect(june).toEqual({
@@ -149,8 +153,8 @@ describe('getReferralTotals', () => {
       completed: 1,
       rejected: 1,
       referrers: 2,
-      quotaGranted: 2 * (REFERRAL_REWARD_REFERRER + REFERRAL_REWARD_REFERRED),
-      quotaClawedBack: REFERRAL_REWARD_REFERRER + REFERRAL_REWARD_REFERRED,
+      quotaGranted: 2 * (DEFAULT_PROGRAM.rewardReferrer + DEFAULT_PROGRAM.rewardReferred),
+      quotaClawedBack: DEFAULT_PROGRAM.rewardReferrer + DEFAULT_PROGRAM.rewardReferred,
     });
 
     // All time, read in one snapshot: the statuses add up to the sign-ups.
@@ -240,14 +244,22 @@ describe('the review queue, recent completions and the audit log', () => {
     const item = queue.items.find((i) => i.referralId === first.friend.id)!;
     expect(item).toMatchObject({
       status: 'held',
-      riskScore: FRAUD_SIGNAL_WEIGHTS.disposable_domain,
+      riskScore: DEFAULT_PROGRAM.signalWeights.disposable_domain,
       referrer: { id: first.referrer.id, name: first.referrer.name, email: first.referrer.email, deleted: false },
       friend: { id: first.friend.id, name: first.friend.name, email: first.friend.email, deleted: false },
-      signals: [{ signal: 'disposable_domain', weight: FRAUD_SIGNAL_WEIGHTS.disposable_domain, description: FRAUD_SIGNAL_DESCRIPTIONS.disposable_domain }],
+      threshold: DEFAULT_PROGRAM.fraudThreshold,
+      scoredProgramVersion: 1,
+      signals: [
+        {
+          signal: 'disposable_domain',
+          weight: DEFAULT_PROGRAM.signalWeights.disposable_domain,
+          description: signalWords('disposable_domain', DEFAULT_PROGRAM),
+        },
+      ],
       referrerRecord: { completed: 0, held: 2, rejected: 0 },
       completedAt: null,
     });
-    expect(item.statusReason).toMatch(/under review/i);
+    expect(item.statusReason).toBe('under_review');
     expect(item.heldSince.getTime()).toBeGreaterThanOrEqual(item.createdAt.getTime());
 
     const one = await getReviewQueue({ db, limit: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUOTA, REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../src/constants';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA } from '../src/constants';
 import { completeOnboarding } from '../src/referrals/complete-onboarding';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
 import { createUser, createUsers, getUser, referralOfReferred } from '../src/testing/factories';
@@ -21,13 +21,13 @@ describe('completeOnboarding', () => {
     const result = await completeOnboarding({ db, userId: friend!.id });
     expect(result).toMatchObject({
       ok: true,
-      quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED,
+      quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred,
       referral: { status: 'completed', referrer: { name: referrer!.name }, rewardGranted: true },
     });
     const row = await referralOfReferred(db, friend!.id);
     expect(row?.status).toBe('completed');
     expect(row?.completedAt).toBeInstanceOf(Date);
-    expect((await getUser(db, referrer!.id)).quota).toBe(DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER);
+    expect((await getUser(db, referrer!.id)).quota).toBe(DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferrer);
   });
 
   it('changes nothing the second time: same onboarded_at, no second reward', async () => {
@@ -37,12 +37,12 @@ describe('completeOnboarding', () => {
     const second = await completeOnboarding({ db, userId: friend!.id });
     expect(second).toMatchObject({
       ok: true,
-      quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED,
+      quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred,
       referral: { status: 'completed', rewardGranted: false },
     });
     if (!first.ok || !second.ok) throw new Error('expected success');
     expect(second.onboardedAt).toEqual(first.onboardedAt);
-    expect((await getUser(db, referrer!.id)).quota).toBe(DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER);
+    expect((await getUser(db, referrer!.id)).quota).toBe(DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferrer);
   });
 
   it('answers unauthenticated for a missing or unknown user', async () => {

@@ -1,17 +1,11 @@
 import { inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_QUOTA,
-  MAX_REFERRALS_PER_CODE,
-  REFERRAL_REWARD_REFERRED,
-  REFERRAL_REWARD_REFERRER,
-} from '../src/constants';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA } from '../src/constants';
 import type { Db } from '../src/db/client';
 import { referrals, users } from '../src/db/schema';
 import { completeOnboarding } from '../src/referrals/complete-onboarding';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
 import { regenerateReferralCode } from '../src/referrals/regenerate-referral-code';
-import { createRegenerationLimiter } from '../src/referrals/regeneration-limiter';
 import { withTransactionRetry } from '../src/referrals/transaction';
 import { createUser, createUsers, getUser, referralOfReferred, referralsOf } from '../src/testing/factories';
 import { APP_URL, useTestDb } from './helpers';
@@ -31,8 +25,8 @@ async function expectQuotasMatchReferrals(database: Db, userIds: string[]) {
       id: users.id,
       quota: users.quota,
       expected: sql<number>`${DEFAULT_QUOTA}
-        + ${REFERRAL_REWARD_REFERRER} * (select count(*) from referral r where r.referrer_id = "user".id and r.status = 'completed')::int
-        + ${REFERRAL_REWARD_REFERRED} * (select count(*) from referral r where r.referred_id = "user".id and r.status = 'completed')::int`.mapWith(
+        + ${DEFAULT_PROGRAM.rewardReferrer} * (select count(*) from referral r where r.referrer_id = "user".id and r.status = 'completed')::int
+        + ${DEFAULT_PROGRAM.rewardReferred} * (select count(*) from referral r where r.referred_id = "user".id and r.status = 'completed')::int`.mapWith(
         Number,
       ),
     })
@@ -54,13 +48,13 @@ describe('concurrent redemptions', () => {
     );
 
     expect(countBy(results.map((r) => (r.ok ? 'ok' : r.code)))).toEqual({
-      ok: MAX_REFERRALS_PER_CODE,
-      code_exhausted: 100 - MAX_REFERRALS_PER_CODE,
+      ok: DEFAULT_PROGRAM.maxReferralsPerReferrer,
+      code_exhausted: 100 - DEFAULT_PROGRAM.maxReferralsPerReferrer,
     });
     const rows = await referralsOf(db, referrer.id);
-    expect(rows).toHaveLength(MAX_REFERRALS_PER_CODE);
+    expect(rows).toHaveLength(DEFAULT_PROGRAM.maxReferralsPerReferrer);
     const completed = rows.filter((r) => r.status === 'completed').length;
-    expect((await getUser(db, referrer.id)).quota).toBe(DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER * completed);
+    expect((await getUser(db, referrer.id)).quota).toBe(DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferrer * completed);
     await expectQuotasMatchReferrals(db, [referrer.id, ...friends.map((f) => f.id)]);
   });
 
@@ -74,7 +68,7 @@ describe('concurrent redemptions', () => {
     const [row, ...others] = await db.select().from(referrals).where(sql`${referrals.referredId} = ${friend.id}`);
     expect(others).toHaveLength(0);
     expect(row?.status).toBe('completed');
-    expect((await getUser(db, friend.id)).quota).toBe(DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED);
+    expect((await getUser(db, friend.id)).quota).toBe(DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred);
     await expectQuotasMatchReferrals(db, [friend.id, ...referrers.map((r) => r.id)]);
   });
 
@@ -84,10 +78,10 @@ describe('concurrent redemptions', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => completeOnboarding({ db, userId: friend!.id })));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(results.filter((r) => r.ok && r.referral?.rewardGranted)).toHaveLength(1);
-    expect((await getUser(db, friend!.id)).quota).toBe(DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED);
-    expect((await getUser(db, referrer!.id)).quota).toBe(DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER);
+    expect((await getUser(db, friend!.id)).quota).toBe(DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred);
+    expect((await getUser(db, referrer!.id)).quota).toBe(DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferrer);
     // Every caller is told the same final quota.
-    expect(new Set(results.map((r) => (r.ok ? r.quota : -1)))).toEqual(new Set([DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED]));
+    expect(new Set(results.map((r) => (r.ok ? r.quota : -1)))).toEqual(new Set([DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred]));
   });
 
   it('two users redeeming each other\'s codes at once end with exactly one referral, never a loop (20 pairs)', async () => {
@@ -135,16 +129,15 @@ describe('concurrent redemptions', () => {
   it('a regeneration racing 30 redemptions: every redemption used the old code before it changed or got code_not_found', async () => {
     const referrer = await createUser(db);
     const friends = await createUsers(db, 30);
-    const limiter = createRegenerationLimiter();
     const [regenerated, ...results] = await Promise.all([
-      regenerateReferralCode({ db, userId: referrer.id, appUrl: APP_URL, limiter }),
+      regenerateReferralCode({ db, userId: referrer.id, appUrl: APP_URL }),
       ...friends.map((friend) => redeemReferralCode({ db, userId: friend.id, input: referrer.referralCode })),
     ]);
     expect(regenerated.ok).toBe(true);
     const codes = countBy(results.map((r) => (r.ok ? 'ok' : r.code)));
     expect(Object.keys(codes).every((c) => ['ok', 'code_exhausted', 'code_not_found'].includes(c))).toBe(true);
     expect(codes.ok ?? 0).toBe((await referralsOf(db, referrer.id)).length);
-    expect(codes.ok ?? 0).toBeLessThanOrEqual(MAX_REFERRALS_PER_CODE);
+    expect(codes.ok ?? 0).toBeLessThanOrEqual(DEFAULT_PROGRAM.maxReferralsPerReferrer);
   });
 
   it('a storm of 300 mixed redemptions and completions keeps every rule and every quota exact', async () => {
@@ -163,7 +156,7 @@ describe('concurrent redemptions', () => {
     const ids = people.map((p) => p.id);
     const rows = await db.select().from(referrals).where(inArray(referrals.referrerId, ids));
     const perReferrer = countBy(rows.map((r) => r.referrerId));
-    expect(Math.max(0, ...Object.values(perReferrer))).toBeLessThanOrEqual(MAX_REFERRALS_PER_CODE);
+    expect(Math.max(0, ...Object.values(perReferrer))).toBeLessThanOrEqual(DEFAULT_PROGRAM.maxReferralsPerReferrer);
     expect(new Set(rows.map((r) => r.referredId)).size).toBe(rows.length);
     const pairs = new Set(rows.map((r) => `${r.referrerId}>${r.referredId}`));
     for (const r of rows) expect(pairs.has(`${r.referredId}>${r.referrerId}`), 'a two-way loop').toBe(false);

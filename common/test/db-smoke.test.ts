@@ -24,6 +24,7 @@ describe('database smoke test', () => {
       'referral_landing_day',
       'referral_landing_total',
       'referral_landing_view',
+      'referral_program',
       'schema_function',
       'session',
       'user',
@@ -46,11 +47,11 @@ describe('database smoke test', () => {
 
   it('refuses a self-referral and a second referral of one user at the database level', async () => {
     const [a, b, c] = await Promise.all([createUser(db), createUser(db), createUser(db)]);
-    await expect(db.insert(referrals).values({ referrerId: a.id, referredId: a.id })).rejects.toMatchObject({
+    await expect(db.insert(referrals).values({ referrerId: a.id, referredId: a.id, programVersion: 1 })).rejects.toMatchObject({
       cause: { code: '23514' },
     });
-    await db.insert(referrals).values({ referrerId: a.id, referredId: b.id });
-    await expect(db.insert(referrals).values({ referrerId: c.id, referredId: b.id })).rejects.toMatchObject({
+    await db.insert(referrals).values({ referrerId: a.id, referredId: b.id, programVersion: 1 });
+    await expect(db.insert(referrals).values({ referrerId: c.id, referredId: b.id, programVersion: 1 })).rejects.toMatchObject({
       cause: { code: '23505' },
     });
   });
@@ -58,7 +59,7 @@ describe('database smoke test', () => {
   it('refuses a completed referral without completed_at', async () => {
     const [a, b] = await Promise.all([createUser(db), createUser(db)]);
     await expect(
-      db.insert(referrals).values({ referrerId: a.id, referredId: b.id, status: 'completed' }),
+      db.insert(referrals).values({ referrerId: a.id, referredId: b.id, status: 'completed', programVersion: 1 }),
     ).rejects.toMatchObject({ cause: { code: '23514' } });
   });
 });

@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, ERROR_MESSAGES, HTTP_STATUS_BY_ERROR_CODE, fail, isErrorCode } from '../src/errors';
 
 describe('error codes', () => {
-  it('maps every code of DESIGN.md §5 to its HTTP status', () => {
+  it('maps every code of docs/http-api.md to its HTTP status', () => {
     expect(HTTP_STATUS_BY_ERROR_CODE).toEqual({
       invalid_input: 400,
       invalid_code: 400,
       unauthenticated: 401,
       forbidden: 403,
       code_not_found: 404,
+      not_found: 404,
       already_referred: 409,
+      conflict: 409,
       code_exhausted: 409,
       self_referral: 422,
       referral_loop: 422,

@@ -25,11 +25,11 @@ describe('database functions: one live definition each, in its own file', () => 
     );
   });
 
-  it('every function in the database has a definition file', async () => {
-    const rows = await db.$client<{ name: string }[]>`
-      select distinct p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  it('every function in the database has a definition file, and exactly one definition: no overload, no wrapper', async () => {
+    const rows = await db.$client<{ name: string; definitions: number }[]>`
+      select p.proname as name, count(*)::int as definitions from pg_proc p join pg_namespace n on n.oid = p.pronamespace
       where n.nspname = 'public' and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
-      order by 1`;
-    expect(rows.map((r) => r.name)).toEqual([...DATABASE_FUNCTIONS].sort());
+      group by p.proname order by 1`;
+    expect(rows).toEqual([...DATABASE_FUNCTIONS].sort().map((name) => ({ name, definitions: 1 })));
   });
 });

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_QUOTA,
-  MAX_REFERRALS_PER_CODE,
-  REFERRAL_CODE_REGENERATIONS_PER_DAY,
-  REFERRAL_REDEEM_WINDOW_DAYS,
-  REFERRAL_REWARD_REFERRED,
-  REFERRAL_REWARD_REFERRER,
-} from '../src/constants';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA } from '../src/constants';
 import { completeOnboarding } from '../src/referrals/complete-onboarding';
 import { getReferralSummary } from '../src/referrals/get-referral-summary';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
-import { createRegenerationLimiter } from '../src/referrals/regeneration-limiter';
 import { createUser, daysAgo } from '../src/testing/factories';
 import { APP_URL, useTestDb } from './helpers';
 
@@ -19,18 +11,19 @@ const db = useTestDb();
 describe('getReferralSummary', () => {
   it('describes a new user', async () => {
     const user = await createUser(db);
-    expect(await getReferralSummary({ db, userId: user.id, appUrl: APP_URL, limiter: createRegenerationLimiter() })).toEqual({
+    expect(await getReferralSummary({ db, userId: user.id, appUrl: APP_URL })).toEqual({
       ok: true,
       referralCode: user.referralCode,
       referralLink: `${APP_URL}/referrals/${user.referralCode}`,
-      maxReferrals: MAX_REFERRALS_PER_CODE,
+      maxReferrals: DEFAULT_PROGRAM.maxReferralsPerReferrer,
       usedReferrals: 0,
-      remainingReferrals: MAX_REFERRALS_PER_CODE,
+      remainingReferrals: DEFAULT_PROGRAM.maxReferralsPerReferrer,
       quota: DEFAULT_QUOTA,
-      rewards: { referrer: REFERRAL_REWARD_REFERRER, referred: REFERRAL_REWARD_REFERRED },
+      rewards: { referrer: DEFAULT_PROGRAM.rewardReferrer, referred: DEFAULT_PROGRAM.rewardReferred },
+      programVersion: 1,
       referredBy: null,
       canRedeem: true,
-      regenerationsLeftToday: REFERRAL_CODE_REGENERATIONS_PER_DAY,
+      regenerationsLeftToday: DEFAULT_PROGRAM.regenerationsPerDay,
       referrals: [],
     });
   });
@@ -47,8 +40,8 @@ describe('getReferralSummary', () => {
     if (!summary.ok) throw new Error('expected success');
     expect(summary).toMatchObject({
       usedReferrals: 2,
-      remainingReferrals: MAX_REFERRALS_PER_CODE - 2,
-      quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER,
+      remainingReferrals: DEFAULT_PROGRAM.maxReferralsPerReferrer - 2,
+      quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferrer,
     });
     expect(summary.referrals).toEqual([
       { name: 'A friend', status: 'pending', statusReason: null, createdAt: expect.any(Date), completedAt: null },
@@ -72,7 +65,7 @@ describe('getReferralSummary', () => {
   });
 
   it('says an account older than the redeem window cannot redeem', async () => {
-    const old = await createUser(db, { createdAt: daysAgo(REFERRAL_REDEEM_WINDOW_DAYS + 1) });
+    const old = await createUser(db, { createdAt: daysAgo(DEFAULT_PROGRAM.redeemWindowDays + 1) });
     expect(await getReferralSummary({ db, userId: old.id, appUrl: APP_URL })).toMatchObject({ canRedeem: false });
   });
 

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_QUOTA,
-  MAX_REFERRALS_PER_CODE,
-  REFERRAL_REDEEM_WINDOW_DAYS,
-  REFERRAL_REWARD_REFERRED,
-  REFERRAL_REWARD_REFERRER,
-} from '../src/constants';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA } from '../src/constants';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
 import { createUser, createUsers, daysAgo, getUser, referralOfReferred, referralsOf } from '../src/testing/factories';
 import { useTestDb } from './helpers';
@@ -30,14 +24,14 @@ describe('redeemReferralCode', () => {
     expect(result).toEqual({
       ok: true,
       status: 'completed',
-      quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED,
+      quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred,
       referrer: { name: referrer.name },
     });
     const row = await referralOfReferred(db, friend.id);
     expect(row?.status).toBe('completed');
     expect(row?.completedAt).toBeInstanceOf(Date);
-    expect((await getUser(db, referrer.id)).quota).toBe(DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER);
-    expect((await getUser(db, friend.id)).quota).toBe(DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED);
+    expect((await getUser(db, referrer.id)).quota).toBe(DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferrer);
+    expect((await getUser(db, friend.id)).quota).toBe(DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred);
   });
 
   it('accepts a pasted referral link', async () => {
@@ -109,8 +103,8 @@ describe('redeemReferralCode', () => {
 
   it('answers not_eligible for an account older than the redeem window', async () => {
     const referrer = await createUser(db);
-    const old = await createUser(db, { createdAt: daysAgo(REFERRAL_REDEEM_WINDOW_DAYS + 1) });
-    const justInside = await createUser(db, { createdAt: daysAgo(REFERRAL_REDEEM_WINDOW_DAYS - 0.01) });
+    const old = await createUser(db, { createdAt: daysAgo(DEFAULT_PROGRAM.redeemWindowDays + 1) });
+    const justInside = await createUser(db, { createdAt: daysAgo(DEFAULT_PROGRAM.redeemWindowDays - 0.01) });
     expect(await redeemReferralCode({ db, userId: old.id, input: referrer.referralCode })).toMatchObject({
       ok: false,
       code: 'not_eligible',
@@ -118,26 +112,26 @@ describe('redeemReferralCode', () => {
     expect((await redeemReferralCode({ db, userId: justInside.id, input: referrer.referralCode })).ok).toBe(true);
   });
 
-  it(`answers code_exhausted once the referrer has ${MAX_REFERRALS_PER_CODE} referrals, pending or completed`, async () => {
+  it(`answers code_exhausted once the referrer has ${DEFAULT_PROGRAM.maxReferralsPerReferrer} referrals, pending or completed`, async () => {
     const referrer = await createUser(db);
-    const friends = await createUsers(db, MAX_REFERRALS_PER_CODE + 1);
+    const friends = await createUsers(db, DEFAULT_PROGRAM.maxReferralsPerReferrer + 1);
     const onboarded = await createUser(db, { onboardedAt: new Date() });
     expect((await redeemReferralCode({ db, userId: onboarded.id, input: referrer.referralCode })).ok).toBe(true);
-    for (const friend of friends.slice(0, MAX_REFERRALS_PER_CODE - 1)) {
+    for (const friend of friends.slice(0, DEFAULT_PROGRAM.maxReferralsPerReferrer - 1)) {
       expect((await redeemReferralCode({ db, userId: friend.id, input: referrer.referralCode })).ok).toBe(true);
     }
     expect(await redeemReferralCode({ db, userId: friends.at(-1)!.id, input: referrer.referralCode })).toMatchObject({
       ok: false,
       code: 'code_exhausted',
     });
-    expect(await referralsOf(db, referrer.id)).toHaveLength(MAX_REFERRALS_PER_CODE);
+    expect(await referralsOf(db, referrer.id)).toHaveLength(DEFAULT_PROGRAM.maxReferralsPerReferrer);
   });
 
-  it('reports the first failing rule in the order of DESIGN.md §4', async () => {
+  it('reports the first failing rule in the order of docs/referral-rules.md ("How redeeming a code works")', async () => {
     // An old account that was already referred: already_referred (step 4) before not_eligible (step 6).
     const [first, second] = await createUsers(db, 2);
-    const old = await createUser(db, { createdAt: daysAgo(REFERRAL_REDEEM_WINDOW_DAYS + 30) });
-    await db.$client`insert into referral (referrer_id, referred_id) values (${first!.id}, ${old.id})`;
+    const old = await createUser(db, { createdAt: daysAgo(DEFAULT_PROGRAM.redeemWindowDays + 30) });
+    await db.$client`insert into referral (referrer_id, referred_id, program_version) values (${first!.id}, ${old.id}, 1)`;
     expect(await redeemReferralCode({ db, userId: old.id, input: second!.referralCode })).toMatchObject({
       code: 'already_referred',
     });

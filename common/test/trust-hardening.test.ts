@@ -4,7 +4,7 @@
 // finish, disposable subdomains, account deletion, and an operator deciding
 // their own referral.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUOTA, FRAUD_VELOCITY_MAX_REFERRALS, REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../src/constants';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA } from '../src/constants';
 import type { User } from '../src/db/schema';
 import { completeOnboarding } from '../src/referrals/complete-onboarding';
 import { decideReferral } from '../src/referrals/decide-referral';
@@ -87,7 +87,7 @@ describe('addresses: networks, history, and a missing address', () => {
 describe('velocity: a burst is caught whenever its friends finish', () => {
   it('five friends who redeemed in a burst and finish signing up 11 minutes later are all held', async () => {
     const referrer = await createUser(db);
-    const friends = await createUsers(db, FRAUD_VELOCITY_MAX_REFERRALS + 2);
+    const friends = await createUsers(db, DEFAULT_PROGRAM.velocityMaxReferrals + 2);
     for (const friend of friends) {
       expect(await redeemReferralCode({ db, userId: friend.id, input: referrer.referralCode })).toMatchObject({ status: 'pending' });
     }
@@ -102,7 +102,7 @@ describe('velocity: a burst is caught whenever its friends finish', () => {
 
   it('referrals spread out over time are not a burst', async () => {
     const referrer = await createUser(db);
-    const friends = await createUsers(db, FRAUD_VELOCITY_MAX_REFERRALS + 1);
+    const friends = await createUsers(db, DEFAULT_PROGRAM.velocityMaxReferrals + 1);
     for (const [i, friend] of friends.entries()) {
       await redeemReferralCode({ db, userId: friend.id, input: referrer.referralCode });
       // Each one 8 minutes after the one before: never more than two in any 10 minutes.
@@ -138,9 +138,9 @@ describe('deleting an account', () => {
     // The facts stay: the referral, both ledger rows, both quotas; the friend is anonymous.
     expect(await referralOfReferred(db, friend.id)).toMatchObject({ status: 'completed', referrerId: referrer.id });
     const gone = await getUser(db, friend.id);
-    expect(gone).toMatchObject({ name: null, email: null, signupIpHash: null, quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED });
+    expect(gone).toMatchObject({ name: null, email: null, signupIpHash: null, quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred });
     expect(gone.deletedAt).toBeInstanceOf(Date);
-    expect((await getUser(db, referrer.id)).quota).toBe(DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER);
+    expect((await getUser(db, referrer.id)).quota).toBe(DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferrer);
     const summary = await getReferralSummary({ db, userId: referrer.id, appUrl: APP_URL });
     expect(summary).toMatchObject({ ok: true, usedReferrals: 1, referrals: [{ name: 'A friend', status: 'completed' }] });
 
@@ -170,7 +170,7 @@ describe('deleting an account', () => {
     const code = referrer.referralCode;
     expect(await deleteAccount({ db, userId: referrer.id, requestedBy: 'member' })).toEqual({ ok: true });
     expect(await referralOfReferred(db, friend.id)).toMatchObject({ status: 'completed', referrerId: referrer.id });
-    expect((await getUser(db, friend.id)).quota).toBe(DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED);
+    expect((await getUser(db, friend.id)).quota).toBe(DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred);
     // The friend stays referred: paid once, never again.
     const other = await createUser(db);
     expect(await redeemReferralCode({ db, userId: friend.id, input: other.referralCode })).toMatchObject({ ok: false, code: 'already_referred' });
@@ -193,7 +193,7 @@ describe('deleting an account', () => {
     const actor = { id: null, email: 'ops@example.test' };
     expect(await deleteAccount({ db, userId: member.id, requestedBy: 'operator', actor, reason: '  ' })).toMatchObject({ ok: false, code: 'invalid_input' });
     expect((await getUser(db, member.id)).deletedAt).toBeNull();
-    expect(await deleteAccount({ db, userId: 'no-such-user', requestedBy: 'operator', actor, reason: 'Spam' })).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(await deleteAccount({ db, userId: 'no-such-user', requestedBy: 'operator', actor, reason: 'Spam' })).toMatchObject({ ok: false, code: 'not_found' });
     expect(await deleteAccount({ db, userId: member.id, requestedBy: 'operator', actor, reason: 'Asked by e-mail' })).toEqual({ ok: true });
     const audit = await db.$client`select requested_by, actor_email, reason from account_deletion where user_id = ${member.id}`;
     expect(audit).toEqual([{ requested_by: 'operator', actor_email: 'ops@example.test', reason: 'Asked by e-mail' }]);

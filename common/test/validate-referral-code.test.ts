@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_REFERRALS_PER_CODE, REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../src/constants';
+import { DEFAULT_PROGRAM } from '../src/constants';
 import { redeemReferralCode } from '../src/referrals/redeem-referral-code';
 import { validateReferralCode } from '../src/referrals/validate-referral-code';
 import { createUser, createUsers } from '../src/testing/factories';
@@ -16,7 +16,12 @@ describe('validateReferralCode', () => {
       valid: true,
       referralCode: referrer.referralCode,
       referrer: { name: 'Ada Lovelace' },
-      rewards: { referrer: REFERRAL_REWARD_REFERRER, referred: REFERRAL_REWARD_REFERRED },
+      rewards: { referrer: DEFAULT_PROGRAM.rewardReferrer, referred: DEFAULT_PROGRAM.rewardReferred },
+      program: {
+        version: 1,
+        redeemWindowDays: DEFAULT_PROGRAM.redeemWindowDays,
+        attributionCookieDays: DEFAULT_PROGRAM.attributionCookieDays,
+      },
     });
     const text = JSON.stringify(result);
     expect(text).not.toContain(referrer.email!);
@@ -33,7 +38,7 @@ describe('validateReferralCode', () => {
 
   it('answers code_exhausted when the referrer has no uses left', async () => {
     const referrer = await createUser(db);
-    for (const friend of await createUsers(db, MAX_REFERRALS_PER_CODE)) {
+    for (const friend of await createUsers(db, DEFAULT_PROGRAM.maxReferralsPerReferrer)) {
       await redeemReferralCode({ db, userId: friend.id, input: referrer.referralCode });
     }
     expect(await validateReferralCode({ db, input: referrer.referralCode })).toMatchObject({ code: 'code_exhausted' });

@@ -18,12 +18,16 @@ export const FUNCTIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.m
  * first. (PL/pgSQL bodies are resolved when they run.)
  */
 export const DATABASE_FUNCTIONS = [
+  'referral_program_current',
+  'referral_program_update',
   'normalize_email',
   'is_disposable_email',
   'erased_email_hash',
   'is_erased_email',
   'referral_places_used',
   'referral_places_left',
+  'referral_code_regenerations_left',
+  'referral_code_regenerate',
   'referral_lock_people',
   'quota_grant_apply',
   'referral_json',

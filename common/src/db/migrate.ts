@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as drizzleMigrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { programDefaultsRow } from '../referrals/program';
 import { applyFunctions } from './functions';
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -21,6 +22,8 @@ export async function migrate(url: string): Promise<void> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    // The program's defaults (DEFAULT_PROGRAM), for the migration that creates its version 1 (0007).
+    await client`select set_config('referrals.program_defaults', ${JSON.stringify(programDefaultsRow())}, false)`;
     try {
       await drizzleMigrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
       await applyFunctions(client);

@@ -16,6 +16,7 @@ import {
   unique,
 } from 'drizzle-orm/pg-core';
 import { DEFAULT_QUOTA, REFERRAL_CODE_PREFIX } from '../constants';
+import { REFERRAL_STATUS_REASONS } from '../referrals/vocabulary';
 
 /**
  * next-auth's user table, extended with the quota and the referral code.
@@ -47,7 +48,55 @@ export const users = pgTable('user', {
   // Set when the account is deleted (docs/referral-rules.md, "Deleting an account"): the row stays,
   // anonymised, so the referrals and ledger rows that name it stay true.
   deletedAt: timestamp('deleted_at', { mode: 'date', withTimezone: true }),
+  // Code regenerations on one UTC day (docs/referral-rules.md, "Creating a new code (regenerating)"): the day of the
+  // last one and how many that day, counted in the row itself so every process sees the same count.
+  codeRegeneratedOn: date('code_regenerated_on', { mode: 'string' }),
+  codeRegenerations: integer('code_regenerations').notNull().default(0),
 });
+
+/**
+ * The referral program's settings, versioned (docs/referral-rules.md, "The
+ * program's settings"): each change an operator makes is a new row, with who,
+ * when and why; the highest version is in force. Version 1 holds
+ * DEFAULT_PROGRAM (common/src/constants.ts). The database functions read the
+ * current version inside their transaction; referrals and ledger rows record
+ * the version they were decided under. The checks hold what must always be
+ * true; the ranges an operator may choose are in common/src/referrals/program.ts.
+ */
+export const referralProgram = pgTable(
+  'referral_program',
+  {
+    version: integer('version').primaryKey(),
+    rewardReferrer: integer('reward_referrer').notNull(),
+    rewardReferred: integer('reward_referred').notNull(),
+    maxReferralsPerReferrer: integer('max_referrals_per_referrer').notNull(),
+    redeemWindowDays: integer('redeem_window_days').notNull(),
+    regenerationsPerDay: integer('regenerations_per_day').notNull(),
+    attributionCookieDays: integer('attribution_cookie_days').notNull(),
+    fraudThreshold: integer('fraud_threshold').notNull(),
+    // { <signal code>: weight }, every signal of FRAUD_SIGNALS.
+    signalWeights: jsonb('signal_weights').$type<Record<string, number>>().notNull(),
+    velocityWindowMinutes: integer('velocity_window_minutes').notNull(),
+    velocityMaxReferrals: integer('velocity_max_referrals').notNull(),
+    addressHistoryDays: integer('address_history_days').notNull(),
+    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+    // The operator who made this version; null for version 1 (the defaults).
+    createdById: text('created_by_id'),
+    createdByEmail: text('created_by_email'),
+    reason: text('reason').notNull(),
+  },
+  (table) => [
+    check('referral_program_version_positive', sql`${table.version} >= 1`),
+    check(
+      'referral_program_numbers',
+      sql`${table.rewardReferrer} >= 0 AND ${table.rewardReferred} >= 0 AND ${table.maxReferralsPerReferrer} >= 1
+        AND ${table.redeemWindowDays} >= 1 AND ${table.regenerationsPerDay} >= 0 AND ${table.attributionCookieDays} >= 1
+        AND ${table.fraudThreshold} >= 1 AND ${table.velocityWindowMinutes} >= 1 AND ${table.velocityMaxReferrals} >= 1
+        AND ${table.addressHistoryDays} >= 1`,
+    ),
+    check('referral_program_signal_weights', sql`jsonb_typeof(${table.signalWeights}) = 'object'`),
+  ],
+);
 
 /**
  * pending: the friend has not finished onboarding. held: finished, but scored
@@ -72,9 +121,17 @@ export const referrals = pgTable(
     // The fraud score at completion and the signals that made it (e.g. 'same_ip').
     riskScore: integer('risk_score').notNull().default(0),
     signals: text('signals').array().notNull().default(sql`'{}'::text[]`),
-    // Why the referral is held or rejected, in words a member can read.
+    // Why the referral is held or rejected: a code of REFERRAL_STATUS_REASONS (the words are in
+    // common/src/referrals/vocabulary.ts); null when pending or completed.
     statusReason: text('status_reason'),
     decidedAt: timestamp('decided_at', { mode: 'date', withTimezone: true }),
+    // The program version in force when the friend redeemed the code: its rewards are the ones this
+    // referral pays, whenever it completes (docs/referral-rules.md, "The program's settings").
+    programVersion: integer('program_version')
+      .notNull()
+      .references(() => referralProgram.version, { onDelete: 'restrict' }),
+    // The program version whose threshold and weights scored it, when the friend finished signing up.
+    scoredProgramVersion: integer('scored_program_version').references(() => referralProgram.version, { onDelete: 'restrict' }),
   },
   (table) => [
     primaryKey({ columns: [table.referrerId, table.referredId] }),
@@ -94,6 +151,10 @@ export const referrals = pgTable(
     index('referral_created_at_idx').on(table.createdAt),
     index('referral_status_created_at_idx').on(table.status, table.createdAt),
     index('referral_status_completed_at_idx').on(table.status, table.completedAt.desc()),
+    check(
+      'referral_status_reason_code',
+      sql.raw(`status_reason IS NULL OR status_reason IN (${REFERRAL_STATUS_REASONS.map((r) => `'${r}'`).join(', ')})`),
+    ),
   ],
 );
 
@@ -105,7 +166,7 @@ export const quotaGrantReason = pgEnum('quota_grant_reason', [
 ]);
 
 /**
- * The quota ledger (DESIGN.md §9): every change of `user.quota` is one row,
+ * The quota ledger (docs/reviewing-referrals.md, "The quota ledger"): every change of `user.quota` is one row,
  * written in the same transaction. Invariant: quota = DEFAULT_QUOTA + sum(amount).
  * The unique key makes a second grant of one kind for one referral impossible.
  */
@@ -124,6 +185,11 @@ export const quotaGrants = pgTable(
     referralId: text('referral_id').references(() => referrals.referredId, { onDelete: 'restrict' }),
     note: text('note'),
     createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+    // The program version whose numbers this row applied (a reward's amount; a clawback takes back
+    // what its referral's version granted).
+    programVersion: integer('program_version')
+      .notNull()
+      .references(() => referralProgram.version, { onDelete: 'restrict' }),
   },
   (table) => [
     unique('quota_grant_once').on(table.referralId, table.userId, table.reason),
@@ -371,3 +437,4 @@ export type Referral = typeof referrals.$inferSelect;
 export type ReferralStatus = (typeof referralStatus.enumValues)[number];
 export type QuotaGrant = typeof quotaGrants.$inferSelect;
 export type QuotaGrantReason = (typeof quotaGrantReason.enumValues)[number];
+export type ReferralProgramRow = typeof referralProgram.$inferSelect;

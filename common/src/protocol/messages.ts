@@ -3,7 +3,7 @@ import { ERROR_CODES } from '../errors';
 import { referralInputSchema } from '../referrals/schemas';
 
 /**
- * The websocket protocol (DESIGN.md §7, docs/websocket-protocol.md), parsed
+ * The websocket protocol (docs/websocket-protocol.md), parsed
  * by the backend and by clients (the web page) with the same schemas.
  */
 

@@ -1,9 +1,7 @@
-import { REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../constants';
 import type { Db } from '../db/client';
 import { fail, type Result } from '../errors';
 import type { ReferralStatus } from '../db/schema';
 import { announceReferralChange } from './announce';
-import { FRAUD_CONFIG } from './fraud';
 import { displayName } from './referral-link';
 import { withTransactionRetry } from './transaction';
 
@@ -49,7 +47,7 @@ interface CompletionRow {
  * brought them, if it is pending: scored by the fraud signals, then completed
  * (`completed_at` = now, both rewards as ledger rows, exactly once) or held
  * for review, in one transaction. One call of the
- * `referral_complete_onboarding` function (migrations 0001, 0003): it locks the user
+ * `referral_complete_onboarding` function (common/src/db/functions): it locks the user
  * (and their referrer), so a redemption of the same user in flight finishes
  * first; the `status = 'pending'` guard makes every later call change nothing.
  */
@@ -59,8 +57,7 @@ export async function completeOnboarding(options: CompleteOnboardingOptions): Pr
 
   return withTransactionRetry(async (): Promise<CompleteOnboardingResult> => {
     const [row] = await db.$client<CompletionRow[]>`
-      select * from referral_complete_onboarding(
-        ${userId}, ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED}, ${FRAUD_CONFIG}::jsonb)`;
+      select * from referral_complete_onboarding(${userId})`;
     if (!row) throw new Error('referral_complete_onboarding returned no row');
     if (row.result_code !== 'ok') return fail(row.result_code);
     if (row.result_onboarded_at === null || row.result_quota === null) {

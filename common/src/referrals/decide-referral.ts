@@ -1,9 +1,12 @@
-import { REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '../constants';
 import type { Db } from '../db/client';
 import type { ReferralStatus } from '../db/schema';
 import { fail, type Result } from '../errors';
 import { announceReferralChange } from './announce';
+import { isPlainId, parseOperatorReason } from './operator-reason';
+import { STATUS_WORDS } from './vocabulary';
 import { withTransactionRetry } from './transaction';
+
+const NO_SUCH_REFERRAL = 'There is no such referral: nothing was changed.';
 
 export const REFERRAL_DECISIONS = ['approve', 'reject', 'revoke'] as const;
 export type ReferralDecision = (typeof REFERRAL_DECISIONS)[number];
@@ -19,13 +22,21 @@ export interface DecideReferralOptions {
   reason: string;
 }
 
-export type DecideReferralResult = Result<{ status: ReferralStatus }, 'invalid_input' | 'forbidden' | 'internal'>;
+export type DecideReferralResult = Result<{ status: ReferralStatus }, 'invalid_input' | 'not_found' | 'conflict' | 'forbidden' | 'internal'>;
 
-const WRONG_STATUS: Record<ReferralDecision, string> = {
-  approve: 'Only a referral under review can be approved.',
-  reject: 'Only a pending referral or one under review can be rejected.',
-  revoke: 'Only a completed referral can be revoked.',
+const APPLIES_TO: Record<ReferralDecision, string> = {
+  approve: 'Only a referral under review can be approved',
+  reject: 'Only a pending referral or one under review can be rejected',
+  revoke: 'Only a completed referral can be revoked',
 };
+
+/** Why a decision does not apply to a referral in this status: already decided, or not (yet) reviewable. */
+function wrongStatus(action: ReferralDecision, status: ReferralStatus): string {
+  const now = STATUS_WORDS[status];
+  return status === 'rejected' || (status === 'completed' && action !== 'revoke')
+    ? `This referral was already decided: it is now "${now}". ${APPLIES_TO[action]}; nothing was changed.`
+    : `This referral is "${now}". ${APPLIES_TO[action]}; nothing was changed.`;
+}
 
 /**
  * An operator's decision (docs/reviewing-referrals.md), one call of
@@ -38,22 +49,19 @@ const WRONG_STATUS: Record<ReferralDecision, string> = {
  */
 export async function decideReferral(options: DecideReferralOptions): Promise<DecideReferralResult> {
   const { db, referralId, action, actor } = options;
-  const reason = options.reason.trim();
-  if (!reason) return fail('invalid_input', { message: 'Give a reason: it goes into the audit log.' });
-  // PostgreSQL text cannot hold a NUL, and no other control character belongs in an id or a reason
-  // (line breaks and tabs in a reason excepted): refused here, not a database error.
-  if (/\p{Cc}/u.test(referralId) || /[^\P{Cc}\t\n\r]/u.test(reason)) {
-    return fail('invalid_input', { message: 'The referral id and the reason must be plain text.' });
-  }
+  const parsed = parseOperatorReason(options.reason);
+  if (!parsed.ok) return parsed;
+  const reason = parsed.reason;
+  // An id with a control character names no referral (and is refused here, not by the database).
+  if (!isPlainId(referralId)) return fail('not_found', { message: NO_SUCH_REFERRAL });
   return withTransactionRetry(async (): Promise<DecideReferralResult> => {
     const [row] = await db.$client<
       { result_code: 'ok' | 'not_found' | 'wrong_status' | 'own_referral'; result_status: ReferralStatus | null; result_event: unknown }[]
     >`
-      select * from referral_decide(${referralId}, ${action}, ${actor.id}, ${actor.email}, ${reason},
-        ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED})`;
+      select * from referral_decide(${referralId}, ${action}, ${actor.id}, ${actor.email}, ${reason})`;
     if (!row) throw new Error('referral_decide returned no row');
-    if (row.result_code === 'not_found') return fail('invalid_input', { message: 'There is no such referral.' });
-    if (row.result_code === 'wrong_status') return fail('invalid_input', { message: WRONG_STATUS[action] });
+    if (row.result_code === 'not_found') return fail('not_found', { message: NO_SUCH_REFERRAL });
+    if (row.result_code === 'wrong_status') return fail('conflict', { message: wrongStatus(action, row.result_status!) });
     if (row.result_code === 'own_referral') {
       return fail('forbidden', { message: 'You cannot decide a referral in which you are the referrer or the friend.' });
     }

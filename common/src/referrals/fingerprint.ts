@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ADDRESS_HISTORY_DAYS, LANDING_TOTAL_SHARDS } from '../constants';
+import { LANDING_TOTAL_SHARDS } from '../constants';
 import type { Db } from '../db/client';
 import { networkOf, normalizeAddress } from '../net/address';
 import { parseReferralInput } from './parse-referral-input';
@@ -49,7 +49,7 @@ export async function recordSignupFingerprint(options: { db: Db; userId: string;
     where id = ${options.userId} and deleted_at is null`;
 }
 
-/** Adds a row to the user's address history (and drops what is older than ADDRESS_HISTORY_DAYS). */
+/** Adds a row to the user's address history (and drops what is older than the program's address history). */
 function addressHistoryRow(db: Db, userId: string, source: 'sign_in' | 'landing_view', h: ReturnType<typeof fingerprintHashes>) {
   return db.$client`
     with seen as (
@@ -57,12 +57,13 @@ function addressHistoryRow(db: Db, userId: string, source: 'sign_in' | 'landing_
       select id, ${source}, ${h.ip}, ${h.network}, ${h.userAgent} from "user" where id = ${userId} and deleted_at is null
     )
     delete from user_address_history
-    where user_id = ${userId} and created_at < now() - make_interval(days => ${ADDRESS_HISTORY_DAYS})`;
+    where user_id = ${userId}
+      and created_at < now() - make_interval(days => (select p.address_history_days from referral_program_current() p))`;
 }
 
 /**
  * One sign-in: where it came from joins the user's address history (which
- * the fraud signals compare, for ADDRESS_HISTORY_DAYS), and the first one is
+ * the fraud signals compare, over the program's address history), and the first one is
  * also their sign-up fingerprint.
  */
 export async function recordSignIn(options: { db: Db; userId: string; client: ClientFingerprint; secret: string }): Promise<void> {

@@ -2,6 +2,8 @@ import type postgres from 'postgres';
 import { DEFAULT_QUOTA } from '../constants';
 import type { Db } from '../db/client';
 import type { QuotaGrantReason } from '../db/schema';
+import { displayName } from './referral-link';
+import { LEDGER_REASON_WORDS } from './vocabulary';
 
 /** A user whose quota is not DEFAULT_QUOTA + the sum of their ledger rows. */
 export interface LedgerViolation {
@@ -11,7 +13,7 @@ export interface LedgerViolation {
 }
 
 /**
- * The ledger invariant of DESIGN.md §9, checked over every user:
+ * The ledger invariant (docs/referral-rules.md, "The quota ledger"), checked over every user:
  * `user.quota = DEFAULT_QUOTA + sum(quota_grant.amount)`. Empty when it holds.
  */
 export async function findLedgerViolations(sql: postgres.Sql): Promise<LedgerViolation[]> {
@@ -31,12 +33,6 @@ export interface QuotaHistoryItem {
   createdAt: Date;
 }
 
-const REASON_WORDS: Record<QuotaGrantReason, (friend: string) => string> = {
-  referral_referrer: (friend) => `${friend} joined with your referral`,
-  referral_referred: (friend) => `Welcome bonus: you joined with ${friend}'s referral`,
-  clawback: () => 'A referral reward was taken back after a review',
-  admin_adjustment: () => 'Adjusted by the team',
-};
 
 /** The user's quota changes, newest first (at most `limit`), each with the other person's display name. */
 export async function getQuotaHistory(options: { db: Db; userId: string; limit?: number }): Promise<QuotaHistoryItem[]> {
@@ -54,7 +50,7 @@ export async function getQuotaHistory(options: { db: Db; userId: string; limit?:
   return rows.map((r) => ({
     amount: r.amount,
     reason: r.reason,
-    description: REASON_WORDS[r.reason](r.other_name?.trim() || 'A friend'),
+    description: LEDGER_REASON_WORDS[r.reason](displayName(r.other_name)),
     createdAt: new Date(r.created_at),
   }));
 }

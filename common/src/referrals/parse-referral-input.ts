@@ -45,7 +45,7 @@ function codeFromLink(input: string): string | null {
 }
 
 /**
- * Step 1 of a redemption (DESIGN.md §4): turns what a person typed or pasted
+ * Step 1 of a redemption (docs/referral-rules.md, "What input is accepted"): turns what a person typed or pasted
  * into a normalised referral code, without touching the database. Accepts a
  * bare code, a `/referrals/<code>` link or a `?referral_code=<code>` link, in
  * any case, with surrounding whitespace.

@@ -1,14 +1,7 @@
-import {
-  MAX_REFERRALS_PER_CODE,
-  REFERRAL_REDEEM_WINDOW_DAYS,
-  REFERRAL_REWARD_REFERRED,
-  REFERRAL_REWARD_REFERRER,
-} from '../constants';
 import type { Db } from '../db/client';
 import type { ReferralStatus } from '../db/schema';
 import { fail, type Result } from '../errors';
 import { announceReferralChange } from './announce';
-import { FRAUD_CONFIG } from './fraud';
 import { parseReferralInput } from './parse-referral-input';
 import { displayName } from './referral-link';
 import { withTransactionRetry } from './transaction';
@@ -57,14 +50,16 @@ interface RedeemRow {
 }
 
 /**
- * Redeems a referral code for a user (DESIGN.md §4, steps 1-8).
+ * Redeems a referral code for a user (docs/referral-rules.md, "How redeeming
+ * a code works", steps 1-8).
  *
  * Step 1 (parsing) happens here, without the database. Steps 2-8 are one
- * call of the `referral_redeem` function (migrations 0001, 0003): one statement, so
- * one round trip and one transaction. It locks the referrer's and the user's
- * rows, then checks and inserts, and if the user has finished onboarding it
- * scores the referral and completes it with both rewards (ledgered), or holds
- * it for review. The webhook outbox rows commit with it.
+ * call of the `referral_redeem` function (common/src/db/functions): one
+ * statement, so one round trip and one transaction. It locks the referrer's
+ * and the user's rows, reads the program in force, then checks and inserts,
+ * and if the user has finished onboarding it scores the referral and
+ * completes it with both rewards (ledgered), or holds it for review. The
+ * webhook outbox rows commit with it.
  */
 export async function redeemReferralCode(options: RedeemReferralCodeOptions): Promise<RedeemReferralCodeResult> {
   const { db, userId } = options;
@@ -75,9 +70,7 @@ export async function redeemReferralCode(options: RedeemReferralCodeOptions): Pr
 
   return withTransactionRetry(async (): Promise<RedeemReferralCodeResult> => {
     const [row] = await db.$client<RedeemRow[]>`
-      select * from referral_redeem(
-        ${userId}, ${code}, ${MAX_REFERRALS_PER_CODE}, ${REFERRAL_REDEEM_WINDOW_DAYS},
-        ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED}, ${FRAUD_CONFIG}::jsonb)`;
+      select * from referral_redeem(${userId}, ${code})`;
     if (!row) throw new Error('referral_redeem returned no row');
     if (row.result_code !== 'ok') return fail(row.result_code);
     if (row.result_status === null || row.result_quota === null) {

@@ -1,18 +1,12 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { REFERRAL_CODE_PREFIX } from '../constants';
 import type { Db } from '../db/client';
-import { users } from '../db/schema';
 import { fail, type Result } from '../errors';
 import { buildReferralLink } from './referral-link';
-import { defaultRegenerationLimiter, type RegenerationLimiter } from './regeneration-limiter';
 
 export interface RegenerateReferralCodeOptions {
   db: Db;
   userId: string;
   /** The app's public origin, for the link. */
   appUrl: string;
-  /** Defaults to this process's limiter; tests pass one with an injected clock. */
-  limiter?: RegenerationLimiter;
 }
 
 export type RegenerateReferralCodeResult = Result<
@@ -20,41 +14,34 @@ export type RegenerateReferralCodeResult = Result<
   'unauthenticated' | 'rate_limited'
 >;
 
-/**
- * Gives the user a fresh `ref-`+UUID code. The old code stops working the
- * moment this commits (a redemption holding the old code's row lock finishes
- * first; one that queues after sees the new code and gets `code_not_found`).
- * Referrals already made stay, and still count toward the cap. At most
- * REFERRAL_CODE_REGENERATIONS_PER_DAY per user per UTC day, else `rate_limited`.
- */
-export async function regenerateReferralCode(
-  options: RegenerateReferralCodeOptions,
-): Promise<RegenerateReferralCodeResult> {
-  const { db, userId, appUrl } = options;
-  const limiter = options.limiter ?? defaultRegenerationLimiter;
-  if (!userId) return fail('unauthenticated');
+interface RegenerateRow {
+  result_code: 'ok' | 'rate_limited' | 'unauthenticated';
+  result_referral_code: string | null;
+  result_left: number | null;
+  result_retry_after_seconds: number | null;
+}
 
-  const slot = limiter.take(userId);
-  if (!slot.ok) return fail('rate_limited', { retryAfterSeconds: slot.retryAfterSeconds });
-  try {
-    const [updated] = await db
-      .update(users)
-      .set({ referralCode: sql.raw(`'${REFERRAL_CODE_PREFIX}' || gen_random_uuid()`) })
-      // A deleted account's session (JWTs outlive it) gets nothing.
-      .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-      .returning({ referralCode: users.referralCode });
-    if (!updated) {
-      slot.release();
-      return fail('unauthenticated');
-    }
-    return {
-      ok: true,
-      referralCode: updated.referralCode,
-      referralLink: buildReferralLink(appUrl, updated.referralCode),
-      regenerationsLeftToday: limiter.remaining(userId),
-    };
-  } catch (error) {
-    slot.release();
-    throw error;
-  }
+/**
+ * Gives the user a fresh `ref-`+UUID code (docs/referral-rules.md, "Creating
+ * a new code (regenerating)"): one call of `referral_code_regenerate`
+ * (common/src/db/functions). The old code stops working the moment this
+ * commits. Referrals already made stay, and still count toward the cap. At
+ * most the program's regenerations per UTC day, counted in the database (the
+ * same count for every process), else `rate_limited` with the seconds until
+ * the next UTC day.
+ */
+export async function regenerateReferralCode(options: RegenerateReferralCodeOptions): Promise<RegenerateReferralCodeResult> {
+  const { db, userId, appUrl } = options;
+  if (!userId) return fail('unauthenticated');
+  const [row] = await db.$client<RegenerateRow[]>`select * from referral_code_regenerate(${userId})`;
+  if (!row) throw new Error('referral_code_regenerate returned no row');
+  if (row.result_code === 'unauthenticated') return fail('unauthenticated');
+  if (row.result_code === 'rate_limited') return fail('rate_limited', { retryAfterSeconds: row.result_retry_after_seconds ?? 1 });
+  const referralCode = row.result_referral_code!;
+  return {
+    ok: true,
+    referralCode,
+    referralLink: buildReferralLink(appUrl, referralCode),
+    regenerationsLeftToday: row.result_left ?? 0,
+  };
 }

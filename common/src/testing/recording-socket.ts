@@ -1,4 +1,4 @@
-// A websocket client of the backend (DESIGN.md §7) for tests: it records every
+// A websocket client of the backend (docs/websocket-protocol.md) for tests: it records every
 // message the server sends (checked against the protocol's schema) and how
 // the connection ended, and waits for a message or the close.
 import WebSocket from 'ws';

@@ -13,7 +13,7 @@ declare module 'vitest' {
 /**
  * The vitest global setup of every package: DATABASE_URL or a throwaway
  * embedded PostgreSQL, a fresh migrated database either way, dropped at the end.
- * Before it is dropped, the quota ledger invariant (DESIGN.md §9) is checked
+ * Before it is dropped, the quota ledger invariant (docs/referral-rules.md, "The quota ledger") is checked
  * over everything the whole suite did: a violation fails the run.
  */
 export default async function setup(project: TestProject) {

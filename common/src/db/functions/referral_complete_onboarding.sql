@@ -2,12 +2,7 @@
 -- onboarded_at (set once), and the pending referral, if any, finished through
 -- referral_finish (scored, then completed with rewards, held, or rejected).
 -- Exactly once: referral_finish only touches a referral still pending.
-CREATE OR REPLACE FUNCTION referral_complete_onboarding(
-  p_user_id text,
-  p_reward_referrer integer,
-  p_reward_referred integer,
-  p_fraud jsonb
-) RETURNS TABLE (
+CREATE OR REPLACE FUNCTION referral_complete_onboarding(p_user_id text) RETURNS TABLE (
   result_code text,
   result_onboarded_at timestamptz,
   result_quota integer,
@@ -29,7 +24,7 @@ BEGIN
     result_code := 'unauthenticated'; RETURN NEXT; RETURN;
   END IF;
 
-  result_status := referral_finish(p_user_id, p_reward_referrer, p_reward_referred, p_fraud);
+  result_status := referral_finish(p_user_id);
   result_reward_granted := result_status IS NOT NULL AND result_status::text = 'completed';
 
   SELECT r.referrer_id, referrer.name, r.status INTO v_referrer_id, result_referrer_name, result_status

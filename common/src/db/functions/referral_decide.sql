@@ -11,9 +11,7 @@ CREATE OR REPLACE FUNCTION referral_decide(
   p_action text,
   p_actor_id text,
   p_actor_email text,
-  p_reason text,
-  p_reward_referrer integer,
-  p_reward_referred integer
+  p_reason text
 ) RETURNS TABLE (result_code text, result_status referral_status, result_event json)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
@@ -36,17 +34,17 @@ BEGIN
   IF p_action = 'approve' AND v_referral.status::text = 'held' THEN
     v_to := 'completed';
     UPDATE referral r SET decided_at = now(), status_reason = NULL WHERE r.referred_id = p_referred_id;
-    PERFORM referral_complete(p_referred_id, v_referral.referrer_id, p_reward_referrer, p_reward_referred);
+    PERFORM referral_complete(p_referred_id);
   ELSIF p_action = 'reject' AND v_referral.status::text IN ('pending', 'held') THEN
     v_to := 'rejected';
     UPDATE referral r SET status = v_to, decided_at = now(),
-        status_reason = 'Not credited: after a review, this referral did not meet the program''s rules.'
+        status_reason = 'rejected_after_review'
       WHERE r.referred_id = p_referred_id;
     PERFORM webhook_enqueue('referral.rejected', p_referred_id);
   ELSIF p_action = 'revoke' AND v_referral.status::text = 'completed' THEN
     v_to := 'rejected';
     UPDATE referral r SET status = v_to, decided_at = now(),
-        status_reason = 'Revoked: after a review, the rewards of this referral were taken back.'
+        status_reason = 'revoked_after_review'
       WHERE r.referred_id = p_referred_id;
     -- Take back exactly what this referral granted each of the two.
     FOR v_user, v_amount IN
@@ -54,7 +52,7 @@ BEGIN
         WHERE g.referral_id = p_referred_id AND g.reason IN ('referral_referrer', 'referral_referred')
         GROUP BY g.user_id
     LOOP
-      PERFORM quota_grant_apply(v_user, -v_amount, 'clawback', p_referred_id, p_reason);
+      PERFORM quota_grant_apply(v_user, -v_amount, 'clawback', p_referred_id, p_reason, v_referral.program_version);
     END LOOP;
     PERFORM webhook_enqueue('referral.rejected', p_referred_id);
   ELSE

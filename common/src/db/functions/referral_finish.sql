@@ -3,11 +3,13 @@
 -- (exactly once: the ledger's unique key), or held for review. A friend who
 -- deleted an account before (is_erased_email) is never rewarded again: the
 -- referral is rejected. The caller holds both users' row locks.
-CREATE OR REPLACE FUNCTION referral_finish(
-  p_referred_id text, p_reward_referrer integer, p_reward_referred integer, p_fraud jsonb
-) RETURNS referral_status LANGUAGE plpgsql VOLATILE AS $$
+-- The score uses the program in force now (review protects the program as it
+-- is today); the rewards are those of the referral's own version.
+CREATE OR REPLACE FUNCTION referral_finish(p_referred_id text) RETURNS referral_status
+LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   v_referrer_id text;
+  v_program referral_program%ROWTYPE;
   v_score integer;
   v_signals text[];
 BEGIN
@@ -19,21 +21,23 @@ BEGIN
   END IF;
   IF (SELECT is_erased_email(u.email) FROM "user" u WHERE u.id = p_referred_id) THEN
     UPDATE referral r SET status = 'rejected', decided_at = now(),
-        status_reason = 'Not credited: this person already had an account that was deleted.'
+        status_reason = 'deleted_account'
       WHERE r.referred_id = p_referred_id;
     PERFORM webhook_enqueue('referral.rejected', p_referred_id);
     RETURN 'rejected';
   END IF;
-  SELECT s.score, s.signals INTO v_score, v_signals FROM referral_score(v_referrer_id, p_referred_id, p_fraud) s;
-  IF v_score >= (p_fraud ->> 'threshold')::integer THEN
+  v_program := referral_program_current();
+  SELECT s.score, s.signals INTO v_score, v_signals FROM referral_score(v_referrer_id, p_referred_id, v_program) s;
+  IF v_score >= v_program.fraud_threshold THEN
     UPDATE referral r SET status = 'held', risk_score = v_score, signals = v_signals,
-        status_reason = 'Under review: we check some referrals by hand before the rewards are added.'
+        scored_program_version = v_program.version, status_reason = 'under_review'
       WHERE r.referred_id = p_referred_id;
     PERFORM webhook_enqueue('referral.held', p_referred_id);
     RETURN 'held';
   END IF;
-  UPDATE referral r SET risk_score = v_score, signals = v_signals WHERE r.referred_id = p_referred_id;
-  PERFORM referral_complete(p_referred_id, v_referrer_id, p_reward_referrer, p_reward_referred);
+  UPDATE referral r SET risk_score = v_score, signals = v_signals, scored_program_version = v_program.version
+    WHERE r.referred_id = p_referred_id;
+  PERFORM referral_complete(p_referred_id);
   RETURN 'completed';
 END;
 $$;

@@ -4,22 +4,15 @@
 -- transaction; inside a VOLATILE PL/pgSQL function each statement takes a
 -- fresh snapshot (READ COMMITTED), so everything after the row locks sees all
 -- that committed before they were granted: checks and writes cannot be raced.
--- The numbers are parameters, passed from common/src/constants.ts by
--- common/src/referrals/redeem-referral-code.ts.
+-- The numbers are the program's (referral_program_current), read once, after
+-- the row locks; the referral records that version: its rewards are the ones
+-- it pays, whenever it completes.
 --
 -- result_event: the change, as referral_event describes it, for the caller to
 -- announce with pg_notify once the call has committed (a rolled-back change
 -- is never announced; NOTIFY inside the transaction would serialise every
 -- redemption on PostgreSQL's global notify lock).
-CREATE OR REPLACE FUNCTION referral_redeem(
-  p_user_id text,
-  p_code text,
-  p_max_referrals integer,
-  p_window_days integer,
-  p_reward_referrer integer,
-  p_reward_referred integer,
-  p_fraud jsonb
-) RETURNS TABLE (
+CREATE OR REPLACE FUNCTION referral_redeem(p_user_id text, p_code text) RETURNS TABLE (
   result_code text,
   result_status referral_status,
   result_quota integer,
@@ -29,8 +22,10 @@ CREATE OR REPLACE FUNCTION referral_redeem(
 DECLARE
   v_user "user"%ROWTYPE;
   v_referrer "user"%ROWTYPE;
+  v_program referral_program%ROWTYPE;
 BEGIN
   PERFORM referral_lock_people(p_user_id, p_code);
+  v_program := referral_program_current();
 
   -- A deleted account is nobody (its session may outlive it).
   SELECT * INTO v_user FROM "user" u WHERE u.id = p_user_id AND u.deleted_at IS NULL;
@@ -60,16 +55,17 @@ BEGIN
     result_code := 'referral_loop'; RETURN NEXT; RETURN;
   END IF;
   -- 6. New accounts only; and a person who deleted an account before is not new.
-  IF v_user.created_at < now() - make_interval(days => p_window_days) OR is_erased_email(v_user.email) THEN
+  IF v_user.created_at < now() - make_interval(days => v_program.redeem_window_days) OR is_erased_email(v_user.email) THEN
     result_code := 'not_eligible'; RETURN NEXT; RETURN;
   END IF;
   -- 7. The cap (referral_places_left).
-  IF referral_places_left(v_referrer.id, p_max_referrals) <= 0 THEN
+  IF referral_places_left(v_referrer.id, v_program.max_referrals_per_referrer) <= 0 THEN
     result_code := 'code_exhausted'; RETURN NEXT; RETURN;
   END IF;
 
   -- 8. Pending; completed (or held) at once if the user already finished onboarding.
-  INSERT INTO referral (referrer_id, referred_id, status) VALUES (v_referrer.id, v_user.id, 'pending')
+  INSERT INTO referral (referrer_id, referred_id, status, program_version)
+    VALUES (v_referrer.id, v_user.id, 'pending', v_program.version)
     ON CONFLICT DO NOTHING;
   IF NOT FOUND THEN
     -- The unique key on referred_id, behind the check above.
@@ -79,7 +75,7 @@ BEGIN
   result_status := 'pending';
 
   IF v_user.onboarded_at IS NOT NULL THEN
-    result_status := referral_finish(v_user.id, p_reward_referrer, p_reward_referred, p_fraud);
+    result_status := referral_finish(v_user.id);
     SELECT u.quota INTO result_quota FROM "user" u WHERE u.id = v_user.id;
   END IF;
 

@@ -1,7 +1,7 @@
 -- Scores a referral that is about to complete (docs/referral-rules.md, "Fraud
 -- review"; the signals and weights: docs/security.md, "Fraud signals").
--- p_fraud, from common/src/referrals/fraud.ts: { threshold, weights: {signal:
--- weight}, velocityWindowMinutes, velocityMaxReferrals, addressHistoryDays }.
+-- p_program: the program version that scores (its signal_weights,
+-- velocity_window_minutes, velocity_max_referrals, address_history_days).
 --
 -- Addresses: the friend's (sign-up, and address history: sign-ins, landing
 -- pages opened signed in) are compared with the referrer's, from the last
@@ -9,15 +9,15 @@
 -- is `same_network`. A friend with no known address or user agent fires
 -- `missing_address` / `missing_user_agent`. Velocity looks at the burst the
 -- referral was created in, not at when the friend finishes signing up.
-CREATE OR REPLACE FUNCTION referral_score(p_referrer_id text, p_referred_id text, p_fraud jsonb)
+CREATE OR REPLACE FUNCTION referral_score(p_referrer_id text, p_referred_id text, p_program referral_program)
 RETURNS TABLE (score integer, signals text[]) LANGUAGE plpgsql STABLE AS $$
 DECLARE
   v_referrer "user"%ROWTYPE;
   v_referred "user"%ROWTYPE;
   v_created timestamptz;
-  v_weights jsonb := p_fraud -> 'weights';
-  v_since timestamptz := now() - make_interval(days => coalesce((p_fraud ->> 'addressHistoryDays')::integer, 30));
-  v_velocity interval := make_interval(mins => (p_fraud ->> 'velocityWindowMinutes')::integer);
+  v_weights jsonb := p_program.signal_weights;
+  v_since timestamptz := now() - make_interval(days => p_program.address_history_days);
+  v_velocity interval := make_interval(mins => p_program.velocity_window_minutes);
   v_same_ip boolean;
   v_same_network boolean;
   v_same_user_agent boolean;
@@ -81,12 +81,12 @@ BEGIN
       AND (SELECT count(*) FROM referral b
             WHERE b.referrer_id = p_referrer_id AND b.status::text <> 'rejected'
               AND b.created_at BETWEEN a.created_at AND a.created_at + v_velocity)
-          > (p_fraud ->> 'velocityMaxReferrals')::integer
+          > p_program.velocity_max_referrals
   ) THEN
     signals := signals || 'velocity'::text;
   END IF;
 
-  SELECT coalesce(sum((v_weights ->> s)::integer), 0) INTO score FROM unnest(signals) AS s;
+  SELECT coalesce(sum(coalesce((v_weights ->> s)::integer, 0)), 0) INTO score FROM unnest(signals) AS s;
   RETURN NEXT;
 END;
 $$;
