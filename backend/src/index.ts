@@ -1,4 +1,4 @@
-// The websocket backend: ws://<host>:BACKEND_PORT/ws (DESIGN.md §7).
+// The websocket backend: ws://<host>:BACKEND_PORT/ws (docs/websocket-protocol.md).
 import { getDb, shutdownDb } from '@app/common/db';
 import { loadBackendEnv, type BackendEnv } from './env';
 import { listenForReferralEvents } from './live-updates';

@@ -1,13 +1,4 @@
-import {
-  DEFAULT_QUOTA,
-  MAX_REFERRALS_PER_CODE,
-  REFERRAL_REDEEM_WINDOW_DAYS,
-  REFERRAL_REWARD_REFERRED,
-  REFERRAL_REWARD_REFERRER,
-  completeOnboarding,
-  redeemReferralCode,
-} from '@app/common';
-import { FRAUD_CONFIG } from '@app/common/referrals';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA, completeOnboarding, redeemReferralCode } from '@app/common';
 import { createUser } from '@app/common/testing';
 import { describe, expect, it } from 'vitest';
 import { startBackend, TestClient, useTestDb } from './helpers';
@@ -30,7 +21,7 @@ describe('live updates across processes', () => {
     for (const socket of [onFirst, onSecond]) {
       expect(await socket.next((m) => m.type === 'quota-updated')).toEqual({
         type: 'quota-updated',
-        quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER,
+        quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferrer,
       });
       expect(await socket.next((m) => m.type === 'referral-updated')).toEqual({
         type: 'referral-updated',
@@ -39,7 +30,7 @@ describe('live updates across processes', () => {
     }
     expect(await friendSocket.next((m) => m.type === 'quota-updated')).toEqual({
       type: 'quota-updated',
-      quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED,
+      quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred,
     });
     // Nothing about the friend but the name reaches the referrer.
     const seen = JSON.stringify([...onFirst.messages, ...onSecond.messages]);
@@ -60,7 +51,7 @@ describe('live updates across processes', () => {
     await completeOnboarding({ db, userId: friend.id });
     expect(await referrerSocket.next((m) => m.type === 'quota-updated')).toEqual({
       type: 'quota-updated',
-      quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER,
+      quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferrer,
     });
     referrerSocket.close();
   });
@@ -75,9 +66,7 @@ describe('live updates across processes', () => {
     ];
     await expect(
       db.$client.begin(async (tx) => {
-        const [row] = await tx`select * from referral_redeem(${friend.id}, ${referrer.referralCode},
-          ${MAX_REFERRALS_PER_CODE}, ${REFERRAL_REDEEM_WINDOW_DAYS}, ${REFERRAL_REWARD_REFERRER}, ${REFERRAL_REWARD_REFERRED},
-          ${FRAUD_CONFIG}::jsonb)`;
+        const [row] = await tx`select * from referral_redeem(${friend.id}, ${referrer.referralCode})`;
         expect(row).toMatchObject({ result_code: 'ok', result_status: 'completed' });
         throw new Error('roll back');
       }),

@@ -1,4 +1,4 @@
-// Webhooks (DESIGN.md §9, docs/webhooks.md) end to end: real backend
+// Webhooks (docs/webhooks.md) end to end: real backend
 // processes deliver the outbox to real HTTP receivers on 127.0.0.1. One
 // receiver runs in this process and records every request; the other is the
 // documented example, docs/examples/webhook-receiver.mjs, run as a program.
@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { completeOnboarding, decideReferral, redeemReferralCode } from '@app/common';
-import { FRAUD_CONFIG } from '@app/common/referrals';
 import { createUser } from '@app/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBackendEnv } from '../src/env';
@@ -367,7 +366,7 @@ describe('webhook delivery', () => {
     const friend = await createUser(db, { onboardedAt: new Date() });
     await expect(
       db.$client.begin(async (tx) => {
-        const [row] = await tx`select * from referral_redeem(${friend.id}, ${referrer.referralCode}, 5, 7, 500, 500, ${FRAUD_CONFIG}::jsonb)`;
+        const [row] = await tx`select * from referral_redeem(${friend.id}, ${referrer.referralCode})`;
         expect(row).toMatchObject({ result_code: 'ok', result_status: 'completed' });
         throw new Error('roll back');
       }),

@@ -1,4 +1,4 @@
-import { DEFAULT_QUOTA, REFERRAL_CODE_REGENERATIONS_PER_DAY, REFERRAL_REWARD_REFERRED, type ServerMessage } from '@app/common';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA, type ServerMessage } from '@app/common';
 import { createUser, daysAgo } from '@app/common/testing';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -43,7 +43,7 @@ describe('actions', () => {
     expect(await act(client, { type: 'referral/redeem', code: referrer.referralCode })).toEqual({
       type: 'ack',
       id: expect.any(String),
-      result: { status: 'completed', quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED, referrer: { name: referrer.name } },
+      result: { status: 'completed', quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred, referrer: { name: referrer.name } },
     });
     expect(await act(client, { type: 'referral/redeem', code: referrer.referralCode })).toMatchObject({ error: { code: 'already_referred' } });
     const referrerClient = await TestClient.signedIn(backend.url, referrer.id);
@@ -73,7 +73,7 @@ describe('actions', () => {
   it('referral-code/generate answers ack 3 times a day, then rate_limited with retryAfterSeconds', async () => {
     const user = await createUser(db);
     const client = await TestClient.signedIn(backend.url, user.id);
-    for (let i = 0; i < REFERRAL_CODE_REGENERATIONS_PER_DAY; i++) {
+    for (let i = 0; i < DEFAULT_PROGRAM.regenerationsPerDay; i++) {
       expect(await act(client, { type: 'referral-code/generate' })).toMatchObject({
         type: 'ack',
         result: { referralCode: expect.stringMatching(/^ref-/), referralLink: expect.stringContaining(APP_ORIGIN) },

@@ -108,7 +108,7 @@ function createRecorder(sql: postgres.Sql, maxAttempts: number) {
 }
 
 /**
- * The webhook delivery loop of one backend process (DESIGN.md §9). Several
+ * The webhook delivery loop of one backend process (docs/webhooks.md). Several
  * processes may run it against one database: each claims its own events
  * (see claimDueEvents), so no event is sent by two of them at once.
  *

@@ -1,4 +1,4 @@
-// The delivery side of the webhook outbox (`webhook_event`, DESIGN.md §9).
+// The delivery side of the webhook outbox (`webhook_event`, docs/webhooks.md).
 // The referral functions in common write the rows in the transaction of each
 // change; this file only moves them through pending → delivered | failed.
 import type postgres from 'postgres';

@@ -22,7 +22,7 @@ export interface ActionContext<T extends ActionType = ActionType> {
 type Handler<T extends ActionType> = (context: ActionContext<T>) => Promise<Result<object, ErrorCode>>;
 
 /**
- * One handler per action type (DESIGN.md §7). Handlers only call the domain
+ * One handler per action type (docs/websocket-protocol.md). Handlers only call the domain
  * and shape its result; parsing happened before, mapping happens in runAction.
  */
 export const actionHandlers: { [T in ActionType]: Handler<T> } = {
@@ -35,7 +35,7 @@ export const actionHandlers: { [T in ActionType]: Handler<T> } = {
   'referral/redeem': ({ db, userId, action }) => redeemReferralCode({ db, userId, input: action.code }),
 };
 
-/** Runs one parsed action and answers it: `ack` with the result, or `error` with a code of DESIGN.md §5. */
+/** Runs one parsed action and answers it: `ack` with the result, or `error` with a code of docs/http-api.md ("Errors"). */
 export async function runAction(
   id: string,
   context: Omit<ActionContext, 'action'> & { action: Action },
