@@ -87,19 +87,20 @@ async function seed(sql: Db['$client']) {
       case when ${completed('i')} then 1500 else 1000 end
     from generate_series(1, ${REFERRALS}) i`));
   await timed('referrals', sql`
-    insert into referral (referrer_id, referred_id, status, created_at, completed_at, risk_score, signals, decided_at, status_reason)
+    insert into referral (referrer_id, referred_id, status, created_at, completed_at, risk_score, signals, decided_at, status_reason,
+      program_version, scored_program_version)
     select 'r' || ((i - 1) / 4 + 1), 'f' || i, s.status::referral_status, now() - (i % 90) * interval '1 day',
       case when s.status = 'completed' then now() - (i % 90) * interval '1 day' + interval '5 minutes' end,
       case when s.status = 'held' then 100 else 0 end,
       case when s.status = 'held' then array['same_ip']::text[] else '{}'::text[] end,
       case when s.status = 'rejected' then now() - (i % 90) * interval '1 day' + interval '1 hour' end,
-      case when s.status = 'rejected' then 'Not credited: after a review, this referral did not meet the program''s rules.'
-           when s.status = 'held' then 'Under review: we check some referrals by hand before the rewards are added.' end
+      case when s.status = 'rejected' then 'rejected_after_review' when s.status = 'held' then 'under_review' end,
+      1, case when s.status <> 'pending' then 1 end
     from generate_series(1, ${REFERRALS}) i,
       lateral (select case when i % 20 < 3 then 'pending' when i % 20 = 3 then 'held' when i % 20 in (4, 5) then 'rejected' else 'completed' end as status) s`);
   await timed('ledger', sql`
-    insert into quota_grant (user_id, amount, reason, referral_id, created_at)
-    select u, 500, reason::quota_grant_reason, r.referred_id, r.completed_at
+    insert into quota_grant (user_id, amount, reason, referral_id, created_at, program_version)
+    select u, 500, reason::quota_grant_reason, r.referred_id, r.completed_at, 1
     from referral r, lateral (values (r.referrer_id, 'referral_referrer'), (r.referred_id, 'referral_referred')) g(u, reason)
     where r.status = 'completed'`);
   // Landing views: each referrer's link is seen by about VIEWS / referrers distinct visitors, over five

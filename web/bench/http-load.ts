@@ -31,7 +31,7 @@ import http from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { HTTP_STATUS_BY_ERROR_CODE, getReferralSummary, redeemReferralCode } from '@app/common';
-import { DEFAULT_QUOTA, REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '@app/common/constants';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA } from '@app/common/constants';
 import { closeDb, createDb, type Db } from '@app/common/db';
 import { setUpTestDatabase } from '@app/common/testing/database';
 import { startWeb, type RunningServer } from '@app/common/testing/processes';
@@ -324,7 +324,7 @@ async function checkQuotaSum(sql: Db['$client']): Promise<{ quota_sum: number; e
     select
       (select coalesce(sum(quota), 0)::float8 from "user" where id not like 'member-%') as quota_sum,
       (select count(*)::float8 * ${DEFAULT_QUOTA} from "user" where id not like 'member-%')
-        + (select count(*)::float8 * ${REFERRAL_REWARD_REFERRER + REFERRAL_REWARD_REFERRED} from referral
+        + (select count(*)::float8 * ${DEFAULT_PROGRAM.rewardReferrer + DEFAULT_PROGRAM.rewardReferred} from referral
             where status = 'completed' and referrer_id not like 'member-%') as expected`;
   return row!;
 }

@@ -3,14 +3,14 @@
 // approved by the operator (ADMIN_EMAILS, set by e2e/run.ts), with both open
 // member pages updated live; and nobody else can see the page or use its actions.
 import { closeDb, createDb } from '@app/common/db';
-import { MAX_REFERRALS_PER_CODE, REFERRAL_REWARD_REFERRED, REFERRAL_REWARD_REFERRER } from '@app/common/constants';
-import { FRAUD_SIGNAL_DESCRIPTIONS } from '@app/common/referrals';
+import { DEFAULT_PROGRAM } from '@app/common/constants';
+import { signalWords } from '@app/common/referrals';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { finishOnboarding, newMember, person, screenshots, signIn, submitDevLogin, visitorContext } from './helpers';
 
 /** In ADMIN_EMAILS of the web server that e2e/run.ts starts. */
 const OPERATOR = { name: 'Olga Operator', email: 'operator@example.test' };
-const SAME_IP_WORDS = FRAUD_SIGNAL_DESCRIPTIONS.same_ip;
+const SAME_IP_WORDS = signalWords('same_ip', DEFAULT_PROGRAM);
 
 type Member = { context: BrowserContext; page: Page; who: { name: string; email: string } };
 
@@ -95,21 +95,23 @@ async function seedTwoWeeks(): Promise<{ day: string; landingViews: number; sign
               date_trunc('day', now()) - make_interval(days => ${daysAgo}) + make_interval(hours => ${9 + k * 2}))
             returning id`;
           await sql`
-            insert into referral (referrer_id, referred_id, status, created_at, completed_at, decided_at, status_reason)
+            insert into referral (referrer_id, referred_id, status, created_at, completed_at, decided_at, status_reason,
+              program_version, scored_program_version)
             values (${referrer}, ${friend!.id}, ${status}::referral_status,
               date_trunc('day', now()) - make_interval(days => ${daysAgo}) + make_interval(hours => ${9 + k * 2}),
               case when ${status} = 'completed' then date_trunc('day', now()) - make_interval(days => ${daysAgo}) + make_interval(hours => ${9 + k * 2}, mins => 20) end,
               case when ${status} = 'rejected' then now() end,
-              case when ${status} = 'rejected' then 'Not credited: after a review, this referral did not meet the program''s rules.' end)`;
+              case when ${status} = 'rejected' then 'rejected_after_review' end,
+              1, case when ${status} = 'pending' then null else 1 end)`;
           if (status === 'completed') {
-            await sql`select quota_grant_apply(${referrer}, ${REFERRAL_REWARD_REFERRER}, 'referral_referrer', ${friend!.id}, null),
-              quota_grant_apply(${friend!.id}, ${REFERRAL_REWARD_REFERRED}, 'referral_referred', ${friend!.id}, null)`;
+            await sql`select quota_grant_apply(${referrer}, ${DEFAULT_PROGRAM.rewardReferrer}, 'referral_referrer', ${friend!.id}, null, 1),
+              quota_grant_apply(${friend!.id}, ${DEFAULT_PROGRAM.rewardReferred}, 'referral_referred', ${friend!.id}, null, 1)`;
           }
         }
       }
       // The cap holds for the seeded referrers too.
       const [over] = await sql<{ n: number }[]>`select count(*)::int as n from (select referrer_id from referral
-        where referrer_id = any(${referrers}) and status::text <> 'rejected' group by referrer_id having count(*) > ${MAX_REFERRALS_PER_CODE}) x`;
+        where referrer_id = any(${referrers}) and status::text <> 'rejected' group by referrer_id having count(*) > ${DEFAULT_PROGRAM.maxReferralsPerReferrer}) x`;
       expect(over!.n).toBe(0);
     });
     const [day] = await db.$client<{ day: string }[]>`select to_char((now() at time zone 'UTC')::date - 5, 'YYYY-MM-DD') as day`;
@@ -211,7 +213,7 @@ test('a held referral is under review for both members; the operator approves it
   await operator.page.reload();
   const revoked = operator.page.getByTestId('audit-log').getByRole('row', { name: /Replayed by the operator/ });
   await expect(revoked).toContainText('Revoked');
-  await expect(revoked).toContainText('Completed → Rejected');
+  await expect(revoked).toContainText('Completed → Not credited');
   await expect(operator.page.getByTestId('audit-log')).not.toContainText('let me in');
   await expect(operator.page.getByTestId('audit-log')).not.toContainText('forged');
 
@@ -239,6 +241,8 @@ test('a member who is not an operator, and a signed-out visitor, get 404 on /adm
 });
 
 test('the operator page, for the docs: funnel, queue, top referrers, completed, audit log, webhooks', async ({ browser }) => {
+  // Seven people sign up in their own browsers and an operator decides twice: longer than one flow.
+  test.setTimeout(150_000);
   const seeded = await seedTwoWeeks();
   const ada = await newMember(browser, 'Ada');
   const linus = await newMember(browser, 'Linus');

@@ -50,7 +50,7 @@ export async function redeemOverHttp(
   }
 }
 
-/** The `{ error: { code, message } }` body of DESIGN.md §5, when `outcome` is one with the code's status. */
+/** The `{ error: { code, message } }` body of docs/http-api.md ("Errors"), when `outcome` is one with the code's status. */
 export function typedError(outcome: HttpOutcome): { code: ErrorCode; message: string } | null {
   if (outcome.kind !== 'response' || typeof outcome.body !== 'object' || outcome.body === null) return null;
   const error = (outcome.body as { error?: unknown }).error;

@@ -1,11 +1,6 @@
 // What must hold in the database after any fault, checked on the rows
-// themselves (DESIGN.md §3-4): nothing half done, nothing twice, no cap exceeded.
-import {
-  DEFAULT_QUOTA,
-  MAX_REFERRALS_PER_CODE,
-  REFERRAL_REWARD_REFERRED,
-  REFERRAL_REWARD_REFERRER,
-} from '@app/common';
+// themselves (docs/referral-rules.md): nothing half done, nothing twice, no cap exceeded.
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA } from '@app/common';
 import type { Db } from '@app/common/db';
 import { findLedgerViolations } from '@app/common/referrals';
 
@@ -38,9 +33,9 @@ export async function checkInvariants(sql: Sql): Promise<InvariantReport> {
   };
 
   await report(
-    `referrers with more than ${MAX_REFERRALS_PER_CODE} referrals`,
+    `referrers with more than ${DEFAULT_PROGRAM.maxReferralsPerReferrer} referrals`,
     sql`select referrer_id, count(*)::int as n from referral where status::text <> 'rejected'
-        group by referrer_id having count(*) > ${MAX_REFERRALS_PER_CODE}`,
+        group by referrer_id having count(*) > ${DEFAULT_PROGRAM.maxReferralsPerReferrer}`,
   );
   await report(
     'users referred more than once',
@@ -64,17 +59,17 @@ export async function checkInvariants(sql: Sql): Promise<InvariantReport> {
   await report(
     'users whose quota is not DEFAULT_QUOTA plus the rewards of their completed referrals',
     sql`select u.id, u.quota, ${DEFAULT_QUOTA}
-          + ${REFERRAL_REWARD_REFERRER} * (select count(*) from referral r where r.referrer_id = u.id and r.status = 'completed')::int
-          + ${REFERRAL_REWARD_REFERRED} * (select count(*) from referral r where r.referred_id = u.id and r.status = 'completed')::int
+          + ${DEFAULT_PROGRAM.rewardReferrer} * (select count(*) from referral r where r.referrer_id = u.id and r.status = 'completed')::int
+          + ${DEFAULT_PROGRAM.rewardReferred} * (select count(*) from referral r where r.referred_id = u.id and r.status = 'completed')::int
           as expected
         from "user" u
         where u.quota <> ${DEFAULT_QUOTA}
-          + ${REFERRAL_REWARD_REFERRER} * (select count(*) from referral r where r.referrer_id = u.id and r.status = 'completed')::int
-          + ${REFERRAL_REWARD_REFERRED} * (select count(*) from referral r where r.referred_id = u.id and r.status = 'completed')::int`,
+          + ${DEFAULT_PROGRAM.rewardReferrer} * (select count(*) from referral r where r.referrer_id = u.id and r.status = 'completed')::int
+          + ${DEFAULT_PROGRAM.rewardReferred} * (select count(*) from referral r where r.referred_id = u.id and r.status = 'completed')::int`,
   );
 
   await report(
-    'users whose quota is not DEFAULT_QUOTA plus their quota ledger (DESIGN.md §9)',
+    'users whose quota is not DEFAULT_QUOTA plus their quota ledger (docs/referral-rules.md, "The quota ledger")',
     findLedgerViolations(sql),
   );
 
@@ -86,7 +81,7 @@ export async function checkInvariants(sql: Sql): Promise<InvariantReport> {
       (select coalesce(sum(quota), 0)::int from "user") as quota_sum`;
   if (!counts) throw new Error('checkInvariants: the count query returned nothing');
   const expectedQuotaSum =
-    DEFAULT_QUOTA * counts.users + (REFERRAL_REWARD_REFERRER + REFERRAL_REWARD_REFERRED) * counts.completed;
+    DEFAULT_QUOTA * counts.users + (DEFAULT_PROGRAM.rewardReferrer + DEFAULT_PROGRAM.rewardReferred) * counts.completed;
   if (counts.quota_sum !== expectedQuotaSum) {
     violations.push(`sum of quotas is ${counts.quota_sum}, expected ${expectedQuotaSum}`);
   }

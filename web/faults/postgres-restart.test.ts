@@ -1,9 +1,4 @@
-import {
-  DEFAULT_QUOTA,
-  REFERRAL_REWARD_REFERRED,
-  REFERRAL_REWARD_REFERRER,
-  completeOnboarding,
-} from '@app/common';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA, completeOnboarding } from '@app/common';
 import { createUser, createUsers } from '@app/common/testing';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { lockUsers, sleep, untilLockWaiters } from './database';
@@ -105,10 +100,10 @@ describe('PostgreSQL restarts under load', () => {
     const pushed = watcherSocket.next((m) => m.type === 'quota-updated', 5_000).catch((error: unknown) => error);
     expect(redeemed(fresh), describeOutcome(fresh)).toEqual({
       status: 'completed',
-      quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED,
+      quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred,
     });
     expect(fresh.endedAt - fresh.startedAt).toBeLessThan(5_000);
-    expect(await pushed).toEqual({ type: 'quota-updated', quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRER });
+    expect(await pushed).toEqual({ type: 'quota-updated', quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferrer });
     console.log(
       `[faults] ${RECOVERY_MS} ms after the restart, a redemption took ${fresh.endedAt - fresh.startedAt} ms ` +
         `and was pushed ${Date.now() - fresh.endedAt} ms after its answer`,
@@ -137,7 +132,7 @@ describe('PostgreSQL restarts under load', () => {
     }));
     const retriedAt = Date.now();
 
-    // 1. Every request was answered, within the bound, with a 200 or a typed error of DESIGN.md §5.
+    // 1. Every request was answered, within the bound, with a 200 or a typed error of docs/http-api.md ("Errors").
     const all = finished.flatMap((r) => [...r.outcomes, ...r.retries]);
     const unclean = all.filter((o) => !redeemed(o) && !typedError(o));
     expect(unclean.map(describeOutcome), 'answers that are neither a redemption nor a typed error').toEqual([]);
@@ -179,7 +174,7 @@ describe('PostgreSQL restarts under load', () => {
     const report = await checkInvariants(db.$client);
     expect(report.violations).toEqual([]);
     expect(report.quotaSum).toBe(
-      DEFAULT_QUOTA * report.users + (REFERRAL_REWARD_REFERRER + REFERRAL_REWARD_REFERRED) * report.completed,
+      DEFAULT_QUOTA * report.users + (DEFAULT_PROGRAM.rewardReferrer + DEFAULT_PROGRAM.rewardReferred) * report.completed,
     );
     expect(report.completed).toBeGreaterThan(0);
     const rows = await referralsByReferred(db.$client);

@@ -1,4 +1,4 @@
-// A websocket client of the backend (DESIGN.md §7) that records every message
+// A websocket client of the backend (docs/websocket-protocol.md) that records every message
 // and how the connection ended.
 import { createWsToken, type Action, type ServerMessage } from '@app/common';
 import { RecordingSocket } from '@app/common/testing/recording-socket';

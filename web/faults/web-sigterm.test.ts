@@ -1,4 +1,4 @@
-import { DEFAULT_QUOTA, REFERRAL_REWARD_REFERRED } from '@app/common';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA } from '@app/common';
 import { createUser, createUsers } from '@app/common/testing';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { lockUsers, sleep, untilLockWaiters } from './database';
@@ -51,7 +51,7 @@ describe('web SIGTERM under HTTP load', () => {
         `late: ${late.map((o) => (o.kind === 'response' ? o.status : 'refused')).join(', ')}`,
     );
 
-    // Every request in flight at SIGTERM was answered: a 200 or a typed error of DESIGN.md §5, none cut off.
+    // Every request in flight at SIGTERM was answered: a 200 or a typed error of docs/http-api.md ("Errors"), none cut off.
     expect(outcomes.filter((o) => o.endedAt > sigtermAt).length, 'requests answered after SIGTERM').toBeGreaterThan(0);
     const unclean = outcomes.filter((o) => !redeemed(o) && !typedError(o));
     expect(unclean.map(describeOutcome)).toEqual([]);
@@ -69,7 +69,7 @@ describe('web SIGTERM under HTTP load', () => {
         // Onboarded friends finish at once: completed, or held for review when many friends of one
         // referrer arrive within minutes (the velocity signal). Only a completed one is rewarded.
         expect(friend.onboardedAt ? ['completed', 'held'] : ['pending']).toContain(ok.status);
-        expect(ok.quota).toBe(ok.status === 'completed' ? DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED : DEFAULT_QUOTA);
+        expect(ok.quota).toBe(ok.status === 'completed' ? DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred : DEFAULT_QUOTA);
         expect(row).toMatchObject({ referrer_id: referrerOf(i).id, status: ok.status });
       } else {
         expect(typedError(outcome)?.code, describeOutcome(outcome)).toBe('code_exhausted');

@@ -1,7 +1,7 @@
 // A bounded, seeded fuzz of every HTTP body and query of the API and of every
 // websocket message: malformed JSON, wrong types, huge strings, unicode,
 // `__proto__`/`constructor` keys, SQL-looking strings. Every answer must be a
-// success or a typed error of DESIGN.md §5 (never a 5xx, never `internal`),
+// success or a typed error of docs/http-api.md ("Errors") (never a 5xx, never `internal`),
 // and both servers must still be healthy afterwards. The seed and the counts
 // are fixed, so a failure replays exactly.
 import { ERROR_CODES } from '@app/common';

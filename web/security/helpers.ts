@@ -1,7 +1,7 @@
 // Shared by the security specs: the servers e2e/run.ts started, members made
 // straight in the database with real session cookies, an HTTP client that
 // shows redirects instead of following them, a websocket client, the typed
-// error check of DESIGN.md §5, a seeded random source, and a browser guard
+// error check of docs/http-api.md ("Errors"), a seeded random source, and a browser guard
 // that keeps every request on loopback.
 import { createWsToken, ERROR_CODES, HTTP_STATUS_BY_ERROR_CODE, serverMessageSchema, type ServerMessage } from '@app/common';
 import { closeDb, createDb, type Db, type schema } from '@app/common/db';
@@ -153,7 +153,7 @@ export function jsonOf(response: HttpResponse): unknown {
 }
 
 /**
- * The response is an error of DESIGN.md §5: `{ error: { code, message } }`
+ * The response is an error of docs/http-api.md ("Errors"): `{ error: { code, message } }`
  * with a code of the closed set, the status of that code, a plain message
  * and no stack trace. Returns the code.
  */

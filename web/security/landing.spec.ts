@@ -4,7 +4,7 @@
 // decline, and the server applies a code only when the submitted form
 // carries it (cookie stuffing pays nobody without the person seeing it).
 // Views are counted once per visitor, code and UTC day.
-import { MAX_REFERRALS_PER_CODE, REFERRAL_COOKIE_NAME } from '@app/common';
+import { DEFAULT_PROGRAM, REFERRAL_COOKIE_NAME } from '@app/common';
 import { schema } from '@app/common/db';
 import { createUsers, referralOfReferred } from '@app/common/testing';
 import { expect, test } from '@playwright/test';
@@ -21,8 +21,8 @@ test('a landing page of a made-up or used-up code sets no referral cookie; one o
   expect(setCookieValue(madeUp.cookies, REFERRAL_COOKIE_NAME)).toBeNull();
 
   const full = await member(db);
-  for (const friend of await createUsers(db, MAX_REFERRALS_PER_CODE)) {
-    await db.insert(schema.referrals).values({ referrerId: full.user.id, referredId: friend.id });
+  for (const friend of await createUsers(db, DEFAULT_PROGRAM.maxReferralsPerReferrer)) {
+    await db.insert(schema.referrals).values({ referrerId: full.user.id, referredId: friend.id, programVersion: 1 });
   }
   const usedUp = await http(`/referrals/${full.user.referralCode}`);
   expect(usedUp.text).toContain('This invite has been used up');

@@ -1,7 +1,6 @@
 import {
   LANDING_RATE_LIMIT_REQUESTS,
   LANDING_RATE_LIMIT_WINDOW_SECONDS,
-  REFERRAL_COOKIE_MAX_AGE_SECONDS,
   REFERRAL_COOKIE_NAME,
 } from '@app/common/constants';
 import { parseReferralInput, validateReferralCode } from '@app/common/referrals';
@@ -44,12 +43,17 @@ function contentSecurityPolicy(options: { nonce: string; backendWsUrl: string; a
   return directives.join('; ');
 }
 
-/** Whether a landing page's code can be used now; a database that does not answer remembers nothing. */
-async function usableCode(code: string): Promise<boolean> {
+/**
+ * For how many days a landing page's code is remembered (the program's
+ * attribution_cookie_days), or null when it cannot be used now; a database
+ * that does not answer remembers nothing.
+ */
+async function rememberCodeForDays(code: string): Promise<number | null> {
   try {
-    return (await validateReferralCode({ db: await db(), input: code })).ok;
+    const result = await validateReferralCode({ db: await db(), input: code });
+    return result.ok ? result.program.attributionCookieDays : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -79,7 +83,7 @@ export async function proxy(request: NextRequest) {
   }
 
   const pathname = request.nextUrl.pathname;
-  let landingCode: string | null = null;
+  let landing: { code: string; days: number } | null = null;
   if (pathname.startsWith('/referrals/')) {
     const segment = pathname.split('/')[2] ?? '';
     let decoded: string;
@@ -98,7 +102,8 @@ export async function proxy(request: NextRequest) {
     }
     const parsed = parseReferralInput(decoded);
     // Only a code that exists and still has places is remembered: a made-up or used-up one sets nothing.
-    if (parsed.ok && (await usableCode(parsed.referralCode))) landingCode = parsed.referralCode;
+    const days = parsed.ok ? await rememberCodeForDays(parsed.referralCode) : null;
+    if (parsed.ok && days !== null) landing = { code: parsed.referralCode, days };
   }
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
@@ -109,13 +114,13 @@ export async function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('content-security-policy', policy);
 
-  if (landingCode) {
-    response.cookies.set(REFERRAL_COOKIE_NAME, landingCode, {
+  if (landing) {
+    response.cookies.set(REFERRAL_COOKIE_NAME, landing.code, {
       httpOnly: true,
       sameSite: 'lax',
       // Secure whenever the app is served over https (APP_URL), as in production.
       secure: appUrl.startsWith('https:'),
-      maxAge: REFERRAL_COOKIE_MAX_AGE_SECONDS,
+      maxAge: landing.days * 86_400,
       path: '/',
     });
   }

@@ -1,13 +1,4 @@
-import {
-  DEFAULT_QUOTA,
-  MAX_REFERRALS_PER_CODE,
-  REFERRAL_CODE_REGENERATIONS_PER_DAY,
-  REFERRAL_REDEEM_WINDOW_DAYS,
-  REFERRAL_REWARD_REFERRED,
-  VALIDATE_RATE_LIMIT_REQUESTS,
-  fail,
-  verifyWsToken,
-} from '@app/common';
+import { DEFAULT_PROGRAM, DEFAULT_QUOTA, VALIDATE_RATE_LIMIT_REQUESTS, fail, verifyWsToken } from '@app/common';
 import { createUser, createUsers, daysAgo } from '@app/common/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { GET as summaryRoute, POST as redeemRoute } from '@/app/api/referrals/route';
@@ -41,13 +32,13 @@ describe('GET /api/referrals', () => {
     expect(body).toMatchObject({
       referralCode: user.referralCode,
       referralLink: `${APP_URL}/referrals/${user.referralCode}`,
-      maxReferrals: MAX_REFERRALS_PER_CODE,
+      maxReferrals: DEFAULT_PROGRAM.maxReferralsPerReferrer,
       usedReferrals: 0,
-      remainingReferrals: MAX_REFERRALS_PER_CODE,
+      remainingReferrals: DEFAULT_PROGRAM.maxReferralsPerReferrer,
       quota: DEFAULT_QUOTA,
       referredBy: null,
       canRedeem: true,
-      regenerationsLeftToday: REFERRAL_CODE_REGENERATIONS_PER_DAY,
+      regenerationsLeftToday: DEFAULT_PROGRAM.regenerationsPerDay,
       referrals: [],
     });
     expect(body).not.toHaveProperty('ok');
@@ -95,7 +86,7 @@ describe('POST /api/referrals', () => {
     const friend = await createUser(db, { onboardedAt: new Date() });
     expect(await redeem(friend, referrer.referralCode)).toMatchObject({
       status: 200,
-      body: { status: 'completed', quota: DEFAULT_QUOTA + REFERRAL_REWARD_REFERRED },
+      body: { status: 'completed', quota: DEFAULT_QUOTA + DEFAULT_PROGRAM.rewardReferred },
     });
   });
 
@@ -119,7 +110,7 @@ describe('POST /api/referrals', () => {
 
   it('answers every rule\'s error with its status', async () => {
     const [referrer, friend, second] = await createUsers(db, 3);
-    const old = await createUser(db, { createdAt: daysAgo(REFERRAL_REDEEM_WINDOW_DAYS + 1) });
+    const old = await createUser(db, { createdAt: daysAgo(DEFAULT_PROGRAM.redeemWindowDays + 1) });
     const cases: [unknown, { id: string }, number, string][] = [
       ['not a code', friend!, 400, 'invalid_code'],
       [UNKNOWN_CODE, friend!, 404, 'code_not_found'],
@@ -139,7 +130,7 @@ describe('POST /api/referrals', () => {
 
   it('answers 409 code_exhausted once the referrer has used all referrals', async () => {
     const referrer = await createUser(db);
-    for (const friend of await createUsers(db, MAX_REFERRALS_PER_CODE)) await redeem(friend, referrer.referralCode);
+    for (const friend of await createUsers(db, DEFAULT_PROGRAM.maxReferralsPerReferrer)) await redeem(friend, referrer.referralCode);
     const late = await createUser(db);
     expect(await redeem(late, referrer.referralCode)).toMatchObject({ status: 409, body: { error: { code: 'code_exhausted' } } });
   });
@@ -185,17 +176,17 @@ describe('POST /api/referrals/code', () => {
   it('regenerates 3 times, then answers 429 with Retry-After', async () => {
     const user = await createUser(db);
     const codes = new Set<string>([user.referralCode]);
-    for (let i = 0; i < REFERRAL_CODE_REGENERATIONS_PER_DAY; i++) {
+    for (let i = 0; i < DEFAULT_PROGRAM.regenerationsPerDay; i++) {
       const { status, body } = await json(await regenerateRoute(await request('/api/referrals/code', { method: 'POST', user })));
       expect(status).toBe(200);
       expect(body).toEqual({
         referralCode: expect.stringMatching(/^ref-/),
         referralLink: `${APP_URL}/referrals/${body.referralCode as string}`,
-        regenerationsLeftToday: REFERRAL_CODE_REGENERATIONS_PER_DAY - 1 - i,
+        regenerationsLeftToday: DEFAULT_PROGRAM.regenerationsPerDay - 1 - i,
       });
       codes.add(body.referralCode as string);
     }
-    expect(codes.size).toBe(REFERRAL_CODE_REGENERATIONS_PER_DAY + 1);
+    expect(codes.size).toBe(DEFAULT_PROGRAM.regenerationsPerDay + 1);
     const limited = await regenerateRoute(await request('/api/referrals/code', { method: 'POST', user }));
     const { status, body } = await json(limited);
     expect(status).toBe(429);
@@ -226,7 +217,7 @@ describe('GET /api/referrals/validate', () => {
 
   it('answers 400 invalid_input, 400 invalid_code, 404 and 409', async () => {
     const referrer = await createUser(db);
-    for (const friend of await createUsers(db, MAX_REFERRALS_PER_CODE)) await redeem(friend, referrer.referralCode);
+    for (const friend of await createUsers(db, DEFAULT_PROGRAM.maxReferralsPerReferrer)) await redeem(friend, referrer.referralCode);
     const cases: [string, number, string][] = [
       ['/api/referrals/validate', 400, 'invalid_input'],
       [`/api/referrals/validate?code=${'x'.repeat(3000)}`, 400, 'invalid_input'],

@@ -1,5 +1,6 @@
-import { DEFAULT_QUOTA, MAX_REFERRALS_PER_CODE, REFERRAL_REWARDS } from '@app/common';
+import { DEFAULT_QUOTA, getProgram } from '@app/common';
 import Link from 'next/link';
+import { db } from '@/server/db';
 import { currentUser } from '@/server/session';
 
 /** The home page's notices, by their `?notice=` key (a link cannot make the page say anything else). */
@@ -8,7 +9,8 @@ const NOTICES: Record<string, string> = {
 };
 
 export default async function Home({ searchParams }: { searchParams: Promise<{ notice?: string | string[] }> }) {
-  const [user, { notice }] = await Promise.all([currentUser(), searchParams]);
+  // The numbers of the program in force (docs/referral-rules.md, "The program's settings").
+  const [user, { notice }, program] = await Promise.all([currentUser(), searchParams, db().then((database) => getProgram({ db: database }))]);
   const said = typeof notice === 'string' ? NOTICES[notice] : undefined;
   return (
     <section className="hero">
@@ -19,8 +21,8 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ n
       )}
       <h1>Invite friends, get more quota</h1>
       <p className="reward">
-        Every account starts with {DEFAULT_QUOTA} quota. Invite up to {MAX_REFERRALS_PER_CODE} friends: when one
-        finishes signing up, you get +{REFERRAL_REWARDS.referrer} and they get +{REFERRAL_REWARDS.referred}.
+        Every account starts with {DEFAULT_QUOTA} quota. Invite up to {program.maxReferralsPerReferrer} friends: when
+        one finishes signing up, you get +{program.rewardReferrer} and they get +{program.rewardReferred}.
       </p>
       <p>
         {user ? (

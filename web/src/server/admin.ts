@@ -50,7 +50,7 @@ export async function requireAdmin(): Promise<Admin> {
 }
 
 /**
- * The CSRF rule of the API (DESIGN.md §6) for server actions: a request whose
+ * The CSRF rule of the API (docs/security.md, "5. Cross-site request forgery") for server actions: a request whose
  * `Origin` is present and not the app's, or which says it is cross-site, is
  * refused. (Next.js also compares Origin with Host before any action runs.)
  */

@@ -1,5 +1,5 @@
 /**
- * The CSRF rule of DESIGN.md §6, in one place for the API wrapper
+ * The CSRF rule of docs/security.md ("5. Cross-site request forgery"), in one place for the API wrapper
  * (server/route.ts), the proxy (cross-origin posts to pages, i.e. server
  * actions) and the operator's actions: a request whose `Origin` is present and
  * not the app's is cross-origin; without an `Origin`, a browser's

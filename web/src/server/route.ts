@@ -99,7 +99,7 @@ async function readJson(request: NextRequest): Promise<{ ok: true; value: unknow
  * The one wrapper of every API route: rejects cross-origin state changes
  * (403), authenticates (401), parses query and body with zod (400
  * invalid_input), calls the handler (which calls the domain), and maps its
- * typed result to the status and body of DESIGN.md §5. Anything unexpected is
+ * typed result to the status and body of docs/http-api.md ("Errors"). Anything unexpected is
  * logged with a request id and answered `internal`, without details.
  */
 export function route<Q = undefined, B = undefined, A extends 'user' | 'public' = 'user'>(config: RouteConfig<Q, B, A>) {

@@ -3,9 +3,10 @@ import {
   getQuotaHistory,
   getReferralSummary,
   isErrorCode,
+  STATUS_WORDS,
+  statusReasonWords,
   type QuotaHistoryItem,
   type ReferralListItem,
-  type ReferralStatus,
 } from '@app/common';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
@@ -31,14 +32,6 @@ const NOTICES: Record<string, string> = {
   'redeemed-completed': 'Invite applied: you and your friend both got your bonus.',
   'redeemed-pending': 'Invite applied. The bonus arrives when your sign-up is complete.',
   'redeemed-held': 'Invite applied. It is under review: the bonus arrives once it is approved.',
-};
-
-/** What each status means to a member, in a word or two. */
-const STATUS_LABELS: Record<ReferralStatus, string> = {
-  pending: 'Pending',
-  held: 'Under review',
-  completed: 'Completed',
-  rejected: 'Not credited',
 };
 
 const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
@@ -94,8 +87,8 @@ function ReferralRows({ referrals }: { referrals: ReferralListItem[] }) {
           <tr key={`${r.createdAt.toISOString()}-${i}`}>
             <td data-label="Friend">{r.name}</td>
             <td data-label="Status">
-              <span className={`badge ${r.status}`}>{STATUS_LABELS[r.status]}</span>
-              {r.statusReason && <span className="muted reason">{r.statusReason}</span>}
+              <span className={`badge ${r.status}`}>{STATUS_WORDS[r.status]}</span>
+              {r.statusReason && <span className="muted reason">{statusReasonWords(r.statusReason)}</span>}
             </td>
             <td data-label="Joined">{dateFormat.format(r.createdAt)}</td>
             <td data-label="Completed">{r.completedAt ? dateFormat.format(r.completedAt) : '—'}</td>
@@ -185,7 +178,7 @@ export default async function ReferralsPage({ searchParams }: { searchParams: Se
             <p className="notice info" data-testid="own-referral-status">Your welcome bonus is under review: it is added once approved.</p>
           )}
           {summary.referredBy?.status === 'rejected' && (
-            <p className="notice info" data-testid="own-referral-status">{summary.referredBy.statusReason ?? 'Your invite was not credited.'}</p>
+            <p className="notice info" data-testid="own-referral-status">{statusReasonWords(summary.referredBy.statusReason) ?? 'Your invite was not credited.'}</p>
           )}
         </section>
       </div>

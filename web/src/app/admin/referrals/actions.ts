@@ -1,6 +1,6 @@
 'use server';
 
-import { decideReferral, deleteAccount, findUserIdByEmail, type ReferralDecision } from '@app/common';
+import { OPERATOR_REASON_MAX_LENGTH, decideReferral, deleteAccount, findUserIdByEmail, type ReferralDecision } from '@app/common';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
@@ -9,12 +9,9 @@ import { isSameOriginRequest, requireAdmin } from '@/server/admin';
 
 const PAGE = '/admin/referrals';
 
-/** Longest reason kept in the audit log. */
-const MAX_REASON_LENGTH = 500;
-
 const decisionForm = z.object({
   referralId: z.string().trim().min(1).max(200),
-  reason: z.string().trim().min(1).max(MAX_REASON_LENGTH),
+  reason: z.string().trim().min(1).max(OPERATOR_REASON_MAX_LENGTH),
 });
 
 /**
@@ -40,7 +37,17 @@ async function decide(action: ReferralDecision, formData: FormData): Promise<nev
   });
   revalidatePath(PAGE);
   if (!result.ok) {
-    const key = result.code === 'invalid_input' ? `${action}-refused` : result.code === 'forbidden' ? 'own-referral' : result.code;
+    // Already decided (conflict) and no such referral (not_found) are told apart.
+    const key =
+      result.code === 'conflict'
+        ? `${action}-refused`
+        : result.code === 'not_found'
+          ? 'referral-not-found'
+          : result.code === 'forbidden'
+            ? 'own-referral'
+            : result.code === 'invalid_input'
+              ? 'reason'
+              : result.code;
     redirect(`${PAGE}?error=${key}`);
   }
   redirect(`${PAGE}?notice=${action}`);
@@ -63,7 +70,7 @@ export async function revokeReferral(formData: FormData): Promise<void> {
 
 const deletionForm = z.object({
   email: z.string().trim().toLowerCase().min(3).max(254),
-  reason: z.string().trim().min(1).max(MAX_REASON_LENGTH),
+  reason: z.string().trim().min(1).max(OPERATOR_REASON_MAX_LENGTH),
 });
 
 /**

@@ -1,6 +1,5 @@
 import {
   REFERRAL_CODE_QUERY_PARAM,
-  REFERRAL_REDEEM_WINDOW_DAYS,
   recordLandingView,
   validateReferralCode,
   type ErrorCode,
@@ -84,7 +83,7 @@ export default async function ReferralLandingPage({ params }: { params: Promise<
             <a className="button" href={signInHref(onboard)}>Sign in to accept</a>
           )}
         </p>
-        <p className="muted">New accounts can use an invite within their first {REFERRAL_REDEEM_WINDOW_DAYS} days.</p>
+        <p className="muted">New accounts can use an invite within their first {result.program.redeemWindowDays} days.</p>
       </div>
     </section>
   );
