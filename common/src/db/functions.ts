@@ -82,3 +82,15 @@ export async function applyFunctions(client: postgres.Sql, folder: string = FUNC
   });
   return due.map((d) => d.name);
 }
+
+/**
+ * How many definitions each function in the database has (extensions' own
+ * functions left out), by name: after migrate(), exactly DATABASE_FUNCTIONS,
+ * one each, with no overload or wrapper left from an older signature.
+ */
+export async function countFunctionDefinitions(client: postgres.Sql): Promise<{ name: string; definitions: number }[]> {
+  return client<{ name: string; definitions: number }[]>`
+    select p.proname as name, count(*)::int as definitions from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'public' and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+    group by p.proname order by 1`;
+}

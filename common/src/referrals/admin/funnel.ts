@@ -1,21 +1,17 @@
 import type { Db } from '../../db/client';
 import { clampCount } from './limit';
+import type { ReferralTotals } from './totals';
 
 /** The funnel's default window: this many UTC days, today included. */
 export const ADMIN_FUNNEL_DAYS = 14;
 
-export interface FunnelDay {
+/**
+ * One UTC day of the funnel: the landing views and sign-ups (referrals
+ * created) of that day, and how many of those sign-ups stand at each status now.
+ */
+export interface FunnelDay extends Pick<ReferralTotals, 'landingViews' | 'signUps' | 'pending' | 'held' | 'completed' | 'rejected'> {
   /** The UTC day, `YYYY-MM-DD`. */
   day: string;
-  /** Visits to referral landing pages that day. */
-  landingViews: number;
-  /** Referrals created that day (a friend signed up with a code). */
-  signUps: number;
-  /** Of those sign-ups, how many stand at each status now. */
-  pending: number;
-  held: number;
-  completed: number;
-  rejected: number;
 }
 
 export interface GetReferralFunnelOptions {

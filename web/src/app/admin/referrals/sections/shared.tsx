@@ -13,9 +13,9 @@ export const NOTICES: Record<string, string> = {
 /** What an operator action says when it changed nothing (`?error=`), besides the API's error codes. */
 export const ERRORS: Record<string, string> = {
   reason: `Give a reason in plain text (at most ${OPERATOR_REASON_MAX_LENGTH} characters): it goes into the audit log. Nothing was changed.`,
-  'approve-refused': 'That referral was already decided: it is no longer under review (another operator may have decided it). Nothing was changed.',
-  'reject-refused': 'That referral was already decided: it is no longer pending or under review (another operator may have decided it). Nothing was changed.',
-  'revoke-refused': 'That referral was already decided: it is no longer completed (another operator may have revoked it). Nothing was changed.',
+  'approve-refused': 'That referral cannot be approved: it is not under review (another operator may have decided it already). Nothing was changed.',
+  'reject-refused': 'That referral cannot be rejected: it is not pending or under review (another operator may have decided it already). Nothing was changed.',
+  'revoke-refused': 'That referral cannot be revoked: it is not completed (another operator may have revoked it already). Nothing was changed.',
   'referral-not-found': 'There is no such referral (the link or form may be out of date). Nothing was changed.',
   'own-referral': 'You cannot decide a referral in which you are the referrer or the friend: another operator must. Nothing was changed.',
   'delete-not-found': 'There is no account with that e-mail address (it may have been deleted already). Nothing was changed.',
