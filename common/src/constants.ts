@@ -1,6 +1,8 @@
 /**
- * The rules of the referral program (docs/referral-rules.md). Every number the
- * domain, the servers and the pages use comes from here, by name.
+ * The fixed numbers of the product (docs/referral-rules.md, "The program's
+ * settings"), each defined once, by name; and DEFAULT_PROGRAM, the first
+ * version of the numbers an operator changes (the `referral_program` table:
+ * read them from there, never from here).
  */
 
 /** Quota of a new user. */
