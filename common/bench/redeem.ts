@@ -58,15 +58,20 @@ export function percentile(sorted: number[], p: number): number {
 export async function seed(sql: postgres.Sql, friendsPerRun: number): Promise<string[]> {
   const friends = 2 * friendsPerRun;
   const referrers = 2 * Math.ceil(friendsPerRun / DEFAULT_PROGRAM.maxReferralsPerReferrer);
+  // Every person signed up from a device of their own, as the web app records it (keyed
+  // hashes of the address, network and browser): the fraud review sees strangers, as it
+  // mostly does in production, rather than missing_address on everyone.
   await sql`
-    insert into "user" (id, name, email)
-    select 'referrer-' || i, 'Referrer ' || i, 'referrer-' || i || '@bench.test'
+    insert into "user" (id, name, email, signup_ip_hash, signup_network_hash, signup_user_agent_hash)
+    select 'referrer-' || i, 'Referrer ' || i, 'referrer-' || i || '@bench.test',
+      'ip-referrer-' || i, 'net-referrer-' || i, 'agent-referrer-' || i
     from generate_series(1, ${referrers}) i`;
-  // Half the friends finished onboarding already, so half the redemptions also grant rewards.
+  // Half the friends finished onboarding already, so half the redemptions also finish: completed,
+  // or held when a referrer's friends arrive faster than the velocity signal allows.
   await sql`
-    insert into "user" (id, name, email, onboarded_at)
+    insert into "user" (id, name, email, onboarded_at, signup_ip_hash, signup_network_hash, signup_user_agent_hash)
     select 'friend-' || i, 'Friend ' || i, 'friend-' || i || '@bench.test',
-      case when i % 2 = 0 then now() end
+      case when i % 2 = 0 then now() end, 'ip-friend-' || i, 'net-friend-' || i, 'agent-friend-' || i
     from generate_series(1, ${friends}) i`;
   // A live program already has referrals: give the table history, so the
   // planner's statistics (and the cached plans) are those of a real database.
