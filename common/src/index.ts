@@ -6,5 +6,6 @@ export * from './config/auth-settings';
 export * from './net/address';
 export * from './users/users';
 export * from './users/delete-account';
+export * from './api/keys';
 export * from './protocol/messages';
 export type { QuotaGrantReason, ReferralStatus } from './db/schema';

@@ -16,6 +16,7 @@ import {
   unique,
 } from 'drizzle-orm/pg-core';
 import { DEFAULT_QUOTA, REFERRAL_CODE_PREFIX } from '../constants';
+import { API_KEY_SCOPES } from '../api/key-scopes';
 import { REFERRAL_STATUS_REASONS } from '../referrals/vocabulary';
 
 /**
@@ -312,6 +313,38 @@ export const accountDeletions = pgTable('account_deletion', {
   createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
 }, (table) => [check('account_deletion_requested_by', sql`${table.requestedBy} IN ('member', 'operator')`)]);
 
+/**
+ * API keys of the operator's own systems (docs/integration.md, "API keys"):
+ * each stored only as the SHA-256 of the key, with its first characters to
+ * recognise it by, its scopes, who made it, when it was last used, and when
+ * and by whom it was revoked. The key itself is shown once, when it is made.
+ */
+export const apiKeys = pgTable(
+  'api_key',
+  {
+    id: text('id').primaryKey().$defaultFn(() => randomUUID()),
+    name: text('name').notNull(),
+    /** The prefix and the first characters of the key (`rsk_AbCd1234`), to tell keys apart. */
+    start: text('start').notNull(),
+    /** SHA-256 of the whole key, hex. */
+    hash: text('hash').notNull().unique('api_key_hash_unique'),
+    scopes: text('scopes').array().notNull(),
+    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+    createdById: text('created_by_id'),
+    createdByEmail: text('created_by_email').notNull(),
+    lastUsedAt: timestamp('last_used_at', { mode: 'date', withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { mode: 'date', withTimezone: true }),
+    revokedByEmail: text('revoked_by_email'),
+  },
+  (table) => [
+    check(
+      'api_key_scopes',
+      sql`cardinality(${table.scopes}) >= 1 AND ${table.scopes} <@ ARRAY[${sql.raw(API_KEY_SCOPES.map((s) => `'${s}'`).join(', '))}]::text[]`,
+    ),
+    check('api_key_revoked', sql`(${table.revokedAt} IS NULL) = (${table.revokedByEmail} IS NULL)`),
+  ],
+);
+
 /** Websocket tokens already used (docs/websocket-protocol.md): one token opens one connection. */
 export const wsTokenUses = pgTable(
   'ws_token_use',
@@ -438,3 +471,5 @@ export type ReferralStatus = (typeof referralStatus.enumValues)[number];
 export type QuotaGrant = typeof quotaGrants.$inferSelect;
 export type QuotaGrantReason = (typeof quotaGrantReason.enumValues)[number];
 export type ReferralProgramRow = typeof referralProgram.$inferSelect;
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

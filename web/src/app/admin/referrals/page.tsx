@@ -64,7 +64,7 @@ export default async function AdminReferralsPage({ searchParams }: { searchParam
         reason.
       </p>
       <p>
-        <Link href="/admin/program">Program settings</Link>{' '}
+        <Link href="/admin/api-keys">API keys</Link> · <Link href="/admin/program">Program settings</Link>{' '}
         <span className="muted">
           (version {program.version}: +{program.rewardReferrer} / +{program.rewardReferred}, at most {program.maxReferralsPerReferrer}{' '}
           referrals each, review at {program.fraudThreshold} points)
