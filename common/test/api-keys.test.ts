@@ -46,7 +46,9 @@ describe('API keys', () => {
 
   it('authenticate a Bearer key with the scope asked for, and record its use', async () => {
     const { key, apiKey } = await newKey(['read']);
-    expect(await authenticateApiKey({ db, authorization: `Bearer ${key}`, scope: 'read' })).toMatchObject({ ok: true, apiKey: { id: apiKey.id } });
+    const authenticated = await authenticateApiKey({ db, authorization: `Bearer ${key}`, scope: 'read' });
+    expect(authenticated).toMatchObject({ ok: true, apiKey: { id: apiKey.id, createdAt: apiKey.createdAt, scopes: ['read'] } });
+    expect(authenticated.ok && authenticated.apiKey.createdAt).toBeInstanceOf(Date);
     expect(await authenticateApiKey({ db, authorization: `bearer  ${key} `, scope: 'read' })).toMatchObject({ ok: true });
     expect(await authenticateApiKey({ db, authorization: `Bearer ${key}`, scope: 'write' })).toMatchObject({ ok: false, code: 'forbidden' });
     const used = (await listApiKeys({ db })).find((k) => k.id === apiKey.id)!;

@@ -3,7 +3,7 @@
 // sent as `Authorization: Bearer <key>`. A key carries scopes: `read` for the
 // reads of the server API, `write` for what changes something.
 import { createHash, randomBytes } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { apiKeys, type ApiKeyRow } from '../db/schema';
@@ -15,7 +15,6 @@ export { API_KEY_SCOPES, type ApiKeyScope } from './key-scopes';
 
 /** Every key starts with this, so that secret scanners (and people) recognise a leaked one. */
 export const API_KEY_PREFIX = 'rsk_';
-
 
 /** How many characters of a key, after its prefix, the operator page shows to tell keys apart. */
 const VISIBLE_CHARACTERS = 8;
@@ -108,14 +107,16 @@ export async function revokeApiKey(options: {
   actor: { email: string };
 }): Promise<RevokeApiKeyResult> {
   if (!isPlainId(options.id)) return fail('not_found', { message: 'There is no such key.' });
-  const [revoked] = await options.db.$client<{ id: string }[]>`
-    update api_key set revoked_at = now(), revoked_by_email = ${options.actor.email}
-    where id = ${options.id} and revoked_at is null
-    returning id`;
-  const [row] = await options.db.select().from(apiKeys).where(eq(apiKeys.id, options.id));
-  if (!row) return fail('not_found', { message: 'There is no such key.' });
-  if (!revoked) return fail('conflict', { message: 'That key was revoked already.' });
-  return { ok: true, apiKey: toApiKey(row) };
+  const [revoked] = await options.db
+    .update(apiKeys)
+    .set({ revokedAt: sql`now()`, revokedByEmail: options.actor.email })
+    .where(and(eq(apiKeys.id, options.id), isNull(apiKeys.revokedAt)))
+    .returning();
+  if (revoked) return { ok: true, apiKey: toApiKey(revoked) };
+  const [existing] = await options.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, options.id));
+  return existing
+    ? fail('conflict', { message: 'That key was revoked already.' })
+    : fail('not_found', { message: 'There is no such key.' });
 }
 
 export type AuthenticateApiKeyResult = Result<{ apiKey: ApiKey }, 'unauthenticated' | 'forbidden'>;
@@ -137,27 +138,16 @@ export async function authenticateApiKey(options: {
   if (!key || !key.startsWith(API_KEY_PREFIX) || key.length > 200) {
     return fail('unauthenticated', { message: 'Send an API key: Authorization: Bearer rsk_…' });
   }
-  const [row] = await options.db.$client<
-    { id: string; name: string; start: string; scopes: string[]; created_at: Date; created_by_email: string; last_used_at: Date | null }[]
-  >`
-    with k as (select * from api_key where hash = ${hashKey(key)} and revoked_at is null),
-    touched as (
-      update api_key a set last_used_at = now() from k
-      where a.id = k.id and (k.last_used_at is null or k.last_used_at < now() - make_interval(secs => ${LAST_USED_PRECISION_SECONDS}))
-    )
-    select id, name, start, scopes, created_at, created_by_email, last_used_at from k`;
+  const [row] = await options.db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.hash, hashKey(key)), isNull(apiKeys.revokedAt)));
   if (!row) return fail('unauthenticated', { message: 'This API key is not valid (unknown, or revoked).' });
-  const apiKey: ApiKey = {
-    id: row.id,
-    name: row.name,
-    start: row.start,
-    scopes: row.scopes as ApiKeyScope[],
-    createdAt: row.created_at,
-    createdBy: row.created_by_email,
-    lastUsedAt: row.last_used_at,
-    revokedAt: null,
-    revokedBy: null,
-  };
+  const apiKey = toApiKey(row);
+  // At most once a minute per key, so a busy key does not write on every request.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_PRECISION_SECONDS * 1000) {
+    await options.db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, row.id));
+  }
   if (!apiKey.scopes.includes(options.scope)) {
     return fail('forbidden', { message: `This API key does not have the ${options.scope} scope.` });
   }
