@@ -57,3 +57,6 @@ export async function requireAdmin(): Promise<Admin> {
 export async function isSameOriginRequest(): Promise<boolean> {
   return !isCrossOrigin(await headers(), env().appUrl);
 }
+
+/** What an operator form answers when isSameOriginRequest refuses it. */
+export const CROSS_ORIGIN_FORM_MESSAGE = 'This form must be sent from the operator page itself.';

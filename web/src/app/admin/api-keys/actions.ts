@@ -3,7 +3,7 @@
 import { createApiKey, revokeApiKey, type ApiKey } from '@app/common';
 import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
-import { isSameOriginRequest, requireAdmin } from '@/server/admin';
+import { CROSS_ORIGIN_FORM_MESSAGE, isSameOriginRequest, requireAdmin } from '@/server/admin';
 import { db } from '@/server/db';
 
 const PAGE = '/admin/api-keys';
@@ -21,7 +21,7 @@ export interface ApiKeyFormState {
  * never in a URL, a log or the database.
  */
 export async function createKey(_previous: ApiKeyFormState, formData: FormData): Promise<ApiKeyFormState> {
-  if (!(await isSameOriginRequest())) return { created: null, error: 'This form must be sent from the operator page itself.' };
+  if (!(await isSameOriginRequest())) return { created: null, error: CROSS_ORIGIN_FORM_MESSAGE };
   const admin = await requireAdmin();
   const result = await createApiKey({
     db: await db(),

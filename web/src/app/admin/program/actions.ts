@@ -3,7 +3,7 @@
 import { FRAUD_SIGNALS, PROGRAM_SETTING_KEYS, updateProgram } from '@app/common';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { isSameOriginRequest, requireAdmin } from '@/server/admin';
+import { CROSS_ORIGIN_FORM_MESSAGE, isSameOriginRequest, requireAdmin } from '@/server/admin';
 import { db } from '@/server/db';
 
 const PAGE = '/admin/program';
@@ -29,7 +29,7 @@ function numberField(formData: FormData, name: string): unknown {
  * (`expectedVersion`), and records who and why. Works without JavaScript.
  */
 export async function saveProgram(_previous: ProgramFormState, formData: FormData): Promise<ProgramFormState> {
-  if (!(await isSameOriginRequest())) return { error: 'This form must be sent from the operator page itself.' };
+  if (!(await isSameOriginRequest())) return { error: CROSS_ORIGIN_FORM_MESSAGE };
   const admin = await requireAdmin();
   const settings = {
     ...Object.fromEntries(PROGRAM_SETTING_KEYS.map((key) => [key, numberField(formData, key)])),
