@@ -128,6 +128,19 @@ export const LANDING_RATE_LIMIT_REQUESTS = 30;
 /** The window of that limit, in seconds. */
 export const LANDING_RATE_LIMIT_WINDOW_SECONDS = 60;
 
+/** Server API (docs/integration.md, "Limits"): requests per minute a new API key may make, per web process. */
+export const API_KEY_DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+
+/** The highest per-minute limit an operator may give a key. */
+export const API_KEY_MAX_RATE_LIMIT_PER_MINUTE = 100_000;
+
+/** Server API: how long the answer of a POST with an `Idempotency-Key` is kept and replayed (docs/integration.md, "Retries"). */
+export const API_IDEMPOTENCY_HOURS = 24;
+
+/** Server API: a list returns this many items unless `limit` says otherwise, and never more than API_PAGE_MAX. */
+export const API_PAGE_DEFAULT = 50;
+export const API_PAGE_MAX = 200;
+
 /** The PostgreSQL channel on which referral changes are announced (common/src/referrals/announce.ts). */
 export const REFERRAL_EVENTS_CHANNEL = 'referral_events';
 

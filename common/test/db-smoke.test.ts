@@ -15,6 +15,7 @@ describe('database smoke test', () => {
     expect(rows.map((r) => r.table_name)).toEqual([
       'account',
       'account_deletion',
+      'api_idempotency',
       'api_key',
       'disposable_email_domain',
       'erased_identity',

@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { API_KEY_DEFAULT_RATE_LIMIT_PER_MINUTE, API_KEY_MAX_RATE_LIMIT_PER_MINUTE } from '../constants';
 import type { Db } from '../db/client';
 import { apiKeys, type ApiKeyRow } from '../db/schema';
 import { fail, type Result } from '../errors';
@@ -34,6 +35,8 @@ export interface ApiKey {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   revokedBy: string | null;
+  /** Requests per minute, per web process (docs/integration.md, "Limits"). */
+  rateLimitPerMinute: number;
 }
 
 function toApiKey(row: ApiKeyRow): ApiKey {
@@ -47,12 +50,15 @@ function toApiKey(row: ApiKeyRow): ApiKey {
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,
     revokedBy: row.revokedByEmail,
+    rateLimitPerMinute: row.rateLimitPerMinute,
   };
 }
 
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
+
+const RATE_LIMIT_MESSAGE = `The limit is a whole number of requests per minute, 1 to ${API_KEY_MAX_RATE_LIMIT_PER_MINUTE.toLocaleString('en')}.`;
 
 const newKeySchema = z.object({
   name: z
@@ -65,6 +71,12 @@ const newKeySchema = z.object({
     .array(z.enum(API_KEY_SCOPES, { error: `Scopes are ${API_KEY_SCOPES.join(' and ')}.` }))
     .min(1, { error: 'Choose at least one scope.' })
     .transform((scopes) => API_KEY_SCOPES.filter((s) => scopes.includes(s))),
+  rateLimitPerMinute: z.coerce
+    .number({ error: RATE_LIMIT_MESSAGE })
+    .int({ error: RATE_LIMIT_MESSAGE })
+    .min(1, { error: RATE_LIMIT_MESSAGE })
+    .max(API_KEY_MAX_RATE_LIMIT_PER_MINUTE, { error: RATE_LIMIT_MESSAGE })
+    .default(API_KEY_DEFAULT_RATE_LIMIT_PER_MINUTE),
 });
 
 export type CreateApiKeyResult = Result<{ key: string; apiKey: ApiKey }, 'invalid_input'>;
@@ -85,6 +97,7 @@ export async function createApiKey(options: {
       start: key.slice(0, API_KEY_PREFIX.length + VISIBLE_CHARACTERS),
       hash: hashKey(key),
       scopes: parsed.data.scopes,
+      rateLimitPerMinute: parsed.data.rateLimitPerMinute,
       createdById: options.actor.id,
       createdByEmail: options.actor.email,
     })

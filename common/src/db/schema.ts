@@ -6,6 +6,7 @@ import {
   date,
   index,
   integer,
+  json,
   jsonb,
   pgEnum,
   pgTable,
@@ -15,7 +16,12 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
-import { DEFAULT_QUOTA, REFERRAL_CODE_PREFIX } from '../constants';
+import {
+  API_KEY_DEFAULT_RATE_LIMIT_PER_MINUTE,
+  API_KEY_MAX_RATE_LIMIT_PER_MINUTE,
+  DEFAULT_QUOTA,
+  REFERRAL_CODE_PREFIX,
+} from '../constants';
 import { API_KEY_SCOPES } from '../api/key-scopes';
 import { REFERRAL_STATUS_REASONS } from '../referrals/vocabulary';
 
@@ -53,6 +59,9 @@ export const users = pgTable('user', {
   // last one and how many that day, counted in the row itself so every process sees the same count.
   codeRegeneratedOn: date('code_regenerated_on', { mode: 'string' }),
   codeRegenerations: integer('code_regenerations').notNull().default(0),
+  // The host product's own id of this person, for members made through the server API
+  // (docs/integration.md, "Members"); null for people who signed up in this app.
+  externalId: text('external_id').unique('user_external_id_unique'),
 });
 
 /**
@@ -335,13 +344,39 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp('last_used_at', { mode: 'date', withTimezone: true }),
     revokedAt: timestamp('revoked_at', { mode: 'date', withTimezone: true }),
     revokedByEmail: text('revoked_by_email'),
+    /** Requests this key may make per minute, per web process (docs/integration.md, "Limits"). */
+    rateLimitPerMinute: integer('rate_limit_per_minute').notNull().default(API_KEY_DEFAULT_RATE_LIMIT_PER_MINUTE),
   },
   (table) => [
+    check('api_key_rate_limit', sql`${table.rateLimitPerMinute} BETWEEN 1 AND ${sql.raw(String(API_KEY_MAX_RATE_LIMIT_PER_MINUTE))}`),
     check(
       'api_key_scopes',
       sql`cardinality(${table.scopes}) >= 1 AND ${table.scopes} <@ ARRAY[${sql.raw(API_KEY_SCOPES.map((s) => `'${s}'`).join(', '))}]::text[]`,
     ),
     check('api_key_revoked', sql`(${table.revokedAt} IS NULL) = (${table.revokedByEmail} IS NULL)`),
+  ],
+);
+
+/**
+ * The answers of the server API's POSTs sent with an `Idempotency-Key`
+ * (docs/integration.md, "Retries"): per key and Idempotency-Key, the request's
+ * hash and, once it finished, its status and body. A row without a status is
+ * a request still running; rows older than API_IDEMPOTENCY_HOURS are removed.
+ */
+export const apiIdempotency = pgTable(
+  'api_idempotency',
+  {
+    apiKeyId: text('api_key_id').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: smallint('status'),
+    // json, not jsonb: a replay sends the first answer's bytes, in its key order.
+    body: json('body'),
+    createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ name: 'api_idempotency_pkey', columns: [table.apiKeyId, table.idempotencyKey] }),
+    index('api_idempotency_created_at_idx').on(table.createdAt),
   ],
 );
 

@@ -25,7 +25,7 @@ BEGIN
   UPDATE "user" u SET
       name = NULL, email = NULL, "emailVerified" = NULL, image = NULL,
       referral_code = 'deleted-' || gen_random_uuid(),
-      signup_ip_hash = NULL, signup_user_agent_hash = NULL, signup_network_hash = NULL,
+      signup_ip_hash = NULL, signup_user_agent_hash = NULL, signup_network_hash = NULL, external_id = NULL,
       deleted_at = now()
     WHERE u.id = p_user_id;
   DELETE FROM account a WHERE a."userId" = p_user_id;

@@ -25,7 +25,11 @@ export async function createKey(_previous: ApiKeyFormState, formData: FormData):
   const admin = await requireAdmin();
   const result = await createApiKey({
     db: await db(),
-    input: { name: formData.get('name') ?? '', scopes: formData.getAll('scopes') },
+    input: {
+      name: formData.get('name') ?? '',
+      scopes: formData.getAll('scopes'),
+      rateLimitPerMinute: formData.get('rateLimitPerMinute') || undefined,
+    },
     actor: { id: admin.id, email: admin.email },
   });
   revalidatePath(PAGE);

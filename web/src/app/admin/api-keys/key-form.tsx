@@ -5,7 +5,7 @@ import { CopyButton } from '@/components/copy-button';
 import { createKey, type ApiKeyFormState } from './actions';
 
 /** The form that makes a key, and the key it made, shown this once. */
-export function NewKeyForm({ scopes }: { scopes: readonly string[] }) {
+export function NewKeyForm({ scopes, defaultRateLimit, maxRateLimit }: { scopes: readonly string[]; defaultRateLimit: number; maxRateLimit: number }) {
   const [state, action, pending] = useActionState<ApiKeyFormState, FormData>(createKey, { created: null, error: null });
   return (
     <>
@@ -20,6 +20,8 @@ export function NewKeyForm({ scopes }: { scopes: readonly string[] }) {
             </label>
           ))}
         </fieldset>
+        <label htmlFor="api-key-rate-limit">Requests per minute (per web process)</label>
+        <input id="api-key-rate-limit" name="rateLimitPerMinute" type="number" min={1} max={maxRateLimit} defaultValue={defaultRateLimit} />
         <button type="submit" disabled={pending}>
           Create key
         </button>

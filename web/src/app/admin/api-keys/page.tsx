@@ -1,4 +1,11 @@
-import { API_KEY_SCOPES, ERROR_MESSAGES, isErrorCode, listApiKeys } from '@app/common';
+import {
+  API_KEY_DEFAULT_RATE_LIMIT_PER_MINUTE,
+  API_KEY_MAX_RATE_LIMIT_PER_MINUTE,
+  API_KEY_SCOPES,
+  ERROR_MESSAGES,
+  isErrorCode,
+  listApiKeys,
+} from '@app/common';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ConfirmSubmit } from '@/components/confirm-submit';
@@ -43,7 +50,11 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
       )}
       <section className="card" aria-labelledby="new-key-heading">
         <h2 id="new-key-heading">Create a key</h2>
-        <NewKeyForm scopes={API_KEY_SCOPES} />
+        <NewKeyForm
+          scopes={API_KEY_SCOPES}
+          defaultRateLimit={API_KEY_DEFAULT_RATE_LIMIT_PER_MINUTE}
+          maxRateLimit={API_KEY_MAX_RATE_LIMIT_PER_MINUTE}
+        />
       </section>
       <section className="card" aria-labelledby="keys-heading">
         <h2 id="keys-heading">Keys</h2>
@@ -57,6 +68,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
                   <th scope="col">Name</th>
                   <th scope="col">Key</th>
                   <th scope="col">Scopes</th>
+                  <th scope="col">Per minute</th>
                   <th scope="col">Made</th>
                   <th scope="col">Last used</th>
                   <th scope="col">Status</th>
@@ -70,6 +82,7 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
                       <code>{key.start}…</code>
                     </td>
                     <td>{key.scopes.join(', ')}</td>
+                    <td>{key.rateLimitPerMinute.toLocaleString('en')}</td>
                     <td>
                       {formatWhen(key.createdAt)} <span className="muted">by {key.createdBy}</span>
                     </td>
