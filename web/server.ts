@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import net, { type Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ERROR_MESSAGES } from '@app/common/errors';
 import next from 'next';
 import { loadEnv, type Env } from './src/env';
 import { compileTrust, stampClientAddress } from './src/server/trust-proxy';
@@ -56,6 +57,15 @@ const inFlight = new Set<ServerResponse>();
 /** Open connections, each with whether a request is being answered on it and how many were. */
 const connections = new Map<Socket, { busy: boolean; served: number }>();
 
+function decodablePath(url: string): boolean {
+  try {
+    decodeURIComponent(url.split('?')[0]!);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const server = createServer((request: IncomingMessage, response: ServerResponse) => {
   stampClientAddress(request, trust);
   inFlight.add(response);
@@ -71,6 +81,13 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
   });
   // While draining, every answer closes its connection, so keep-alive clients reconnect elsewhere.
   if (draining) response.setHeader('connection', 'close');
+  // Next.js answers an API path that is not valid percent-encoded UTF-8 (`/api/v1/members/%ED%A0%80`)
+  // with an empty 500: it is the client's mistake, so it gets the API's 400 (docs/http-api.md, "Errors").
+  if (request.url?.startsWith('/api/') && !decodablePath(request.url)) {
+    response.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    response.end(JSON.stringify({ error: { code: 'invalid_input', message: `${ERROR_MESSAGES.invalid_input} The path is not valid UTF-8.` } }));
+    return;
+  }
   handle(request, response).catch((error: unknown) => {
     console.error(JSON.stringify({ level: 'error', msg: 'request failed', error: String(error) }));
     if (!response.headersSent) {

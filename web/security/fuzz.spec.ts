@@ -4,7 +4,7 @@
 // success or a typed error of docs/http-api.md ("Errors") (never a 5xx, never `internal`),
 // and both servers must still be healthy afterwards. The seed and the counts
 // are fixed, so a failure replays exactly.
-import { ERROR_CODES } from '@app/common';
+import { createApiKey, ERROR_CODES } from '@app/common';
 import { getUser } from '@app/common/testing';
 import { expect, test } from '@playwright/test';
 import {
@@ -33,7 +33,7 @@ import {
 const db = useDb();
 const SEED = 20_261_126;
 /** Cases per entry point: a few hundred each, a few seconds in all on a small machine. */
-const CASES = { redeem: 300, regenerate: 150, validate: 250, summary: 150, wsToken: 150, websocket: 400 };
+const CASES = { redeem: 300, regenerate: 150, validate: 250, summary: 150, wsToken: 150, websocket: 400, api: 400 };
 /** Requests in flight at once (the machine is small and shared). */
 const CONCURRENCY = 4;
 
@@ -320,6 +320,56 @@ test.describe('HTTP', () => {
       await expectServersHealthy();
     });
   }
+});
+
+/** Path segments where the server API wants an externalId: real ones, and what breaks routers. */
+function fuzzExternalId(rng: Random, known: string): string {
+  if (rng.chance(0.4)) return known;
+  const raw = rng.chance(0.5) ? rng.pick(['%20', '%2F', 'a%00b', 'a b', '__proto__', 'constructor', 'x'.repeat(201), 'x'.repeat(3000), '😀', '%ED%A0%80', "' OR 1=1 --"]) : randomString(rng, 40);
+  // An empty, `.` or `..` segment is the URL's (normalised, or a redirect to the path without it), not the API's.
+  if (/^\.{0,2}$/.test(raw)) return `${raw}x`;
+  return /^[\x21-\x7e]*$/.test(raw) && !raw.includes('/') && !raw.includes('?') && !raw.includes('#') ? raw : encodeURIComponent(raw.replace(/[\ud800-\udfff]/g, '\ufffd'));
+}
+
+test.describe('server API', () => {
+  test(`/api/v1: ${CASES.api} fuzzed paths, bodies, keys and Idempotency-Keys get a typed answer, never a 5xx`, async () => {
+    const made = await createApiKey({ db, input: { name: 'fuzz', scopes: ['read', 'write'], rateLimitPerMinute: 100_000 }, actor: { id: null, email: 'operator@example.test' } });
+    if (!made.ok) throw new Error(made.message);
+    const known = `fuzz-${referrer.user.id}`;
+    const put = await http(`/api/v1/members/${known}`, { method: 'PUT', headers: { authorization: `Bearer ${made.key}` }, json: { name: 'Fuzz member' } });
+    expect(put.status, put.text).toBe(200);
+    const rng = seededRandom(SEED + 9);
+    const operations = [
+      { method: 'PUT', path: (id: string) => `/api/v1/members/${id}`, body: true },
+      { method: 'GET', path: (id: string) => `/api/v1/members/${id}`, body: false },
+      { method: 'POST', path: (id: string) => `/api/v1/members/${id}/redeem`, body: true },
+      { method: 'POST', path: (id: string) => `/api/v1/members/${id}/conversion`, body: false },
+      { method: 'POST', path: (id: string) => `/api/v1/members/${id}/code`, body: false },
+      { method: 'GET', path: (id: string) => `/api/v1/members/${id}/quota-history`, body: false },
+      { method: 'GET', path: () => '/api/v1/referrals', body: false },
+    ];
+    const statuses = await runCases(CASES.api, async (i) => {
+      const op = rng.pick(operations);
+      const headers: Record<string, string> = {};
+      const auth = rng.int(0, 9);
+      if (auth > 1) headers.authorization = `Bearer ${made.key}`;
+      else if (auth === 1) headers.authorization = rng.pick([`Bearer ${made.key}x`, 'Bearer', `bearer  ${made.key}`, `Bearer rsk_${randomString(rng, 30).replace(/[^\x21-\x7e]/g, '')}`, `Token ${made.key}`]);
+      if (rng.chance(0.4)) headers['idempotency-key'] = rng.chance(0.7) ? `k-${rng.int(0, 20)}` : randomString(rng, 300).replace(/[^\x20-\x7e]/g, '');
+      const query = op.method === 'GET' && rng.chance(0.6) ? fuzzQuery(rng, corpus).replace('code=', rng.pick(['cursor=', 'limit=', 'status='])) : '';
+      const path = op.path(fuzzExternalId(rng, known)) + query;
+      const options: HttpOptions = { method: op.method, headers };
+      if (op.body || (op.method !== 'GET' && rng.chance(0.5))) {
+        const { body, contentType } = rng.chance(0.5)
+          ? { body: JSON.stringify(fuzzValue(rng, corpus)) ?? 'null', contentType: 'application/json' }
+          : fuzzBody(rng, corpus);
+        options.body = body;
+        Object.assign(headers, contentHeaders(contentType));
+      }
+      return { path, options, label: `#${i} ${op.method} ${path.slice(0, 200)} ${describeBody(String(options.body ?? ''))}` };
+    });
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+    await expectServersHealthy();
+  });
 });
 
 test.describe('forms', () => {

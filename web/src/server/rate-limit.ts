@@ -3,8 +3,11 @@ import { LRUCache } from 'lru-cache';
 import { clientAddress } from './client-address';
 
 export interface FixedWindowLimiter {
-  /** Counts one request; null when allowed, else the whole seconds until the window resets. */
-  hit(key: string): number | null;
+  /**
+   * Counts one request; null when allowed, else the whole seconds until the
+   * window resets. `limit` overrides the limiter's own (an API key's limit).
+   */
+  hit(key: string, limit?: number): number | null;
 }
 
 /**
@@ -20,7 +23,7 @@ export function createFixedWindowLimiter(options: {
   const now = options.now ?? Date.now;
   const windows = new LRUCache<string, { count: number; resetAt: number }>({ max: options.maxClients ?? 50_000 });
   return {
-    hit(key) {
+    hit(key, limit = options.limit) {
       const t = now();
       let window = windows.get(key);
       if (!window || window.resetAt <= t) {
@@ -28,7 +31,7 @@ export function createFixedWindowLimiter(options: {
         windows.set(key, window);
       }
       window.count++;
-      return window.count > options.limit ? Math.max(1, Math.ceil((window.resetAt - t) / 1000)) : null;
+      return window.count > limit ? Math.max(1, Math.ceil((window.resetAt - t) / 1000)) : null;
     },
   };
 }

@@ -38,21 +38,42 @@ interface RouteConfig<Q, B, A extends 'user' | 'public'> {
   handle: (context: HandlerContext<Q, B, A extends 'user' ? string : null>) => Promise<Result<object, ErrorCode>>;
 }
 
-export function errorResponse(failure: Failure, requestId?: string): NextResponse {
+/** The status and JSON body of a failure (docs/http-api.md, "Errors"). */
+export function errorAnswer(failure: Failure, requestId?: string): { status: number; body: { error: Record<string, unknown> } } {
   const error: Record<string, unknown> = { code: failure.code, message: failure.message };
-  const headers = new Headers({ 'cache-control': 'no-store' });
-  if (failure.code === 'rate_limited' && failure.retryAfterSeconds !== undefined) {
-    error.retryAfterSeconds = failure.retryAfterSeconds;
-    headers.set('retry-after', String(failure.retryAfterSeconds));
-  }
-  if (requestId) {
-    error.requestId = requestId;
-    headers.set('x-request-id', requestId);
-  }
-  return NextResponse.json({ error }, { status: HTTP_STATUS_BY_ERROR_CODE[failure.code], headers });
+  if (failure.code === 'rate_limited' && failure.retryAfterSeconds !== undefined) error.retryAfterSeconds = failure.retryAfterSeconds;
+  if (requestId) error.requestId = requestId;
+  return { status: HTTP_STATUS_BY_ERROR_CODE[failure.code], body: { error } };
 }
 
-function invalidInput(issues: z.core.$ZodIssue[] | string): Failure<'invalid_input'> {
+/** A JSON answer, never cached; an error body's Retry-After and request id also go in headers. */
+export function jsonResponse(status: number, body: unknown, extraHeaders: Record<string, string> = {}): NextResponse {
+  const headers = new Headers({ 'cache-control': 'no-store', ...extraHeaders });
+  const error = (body as { error?: { retryAfterSeconds?: unknown; requestId?: unknown } } | null)?.error;
+  if (typeof error?.retryAfterSeconds === 'number') headers.set('retry-after', String(error.retryAfterSeconds));
+  if (typeof error?.requestId === 'string') headers.set('x-request-id', error.requestId);
+  return NextResponse.json(body, { status, headers });
+}
+
+export function errorResponse(failure: Failure, requestId?: string): NextResponse {
+  const { status, body } = errorAnswer(failure, requestId);
+  return jsonResponse(status, body);
+}
+
+/** Logs an unexpected error with the request id its 500 answer carries (never the error itself in the answer). */
+export function logRequestError(request: NextRequest, requestId: string, error: unknown): void {
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      requestId,
+      method: request.method,
+      path: request.nextUrl.pathname,
+      error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+    }),
+  );
+}
+
+export function invalidInput(issues: z.core.$ZodIssue[] | string): Failure<'invalid_input'> {
   const detail =
     typeof issues === 'string'
       ? issues
@@ -84,7 +105,7 @@ async function readCapped(request: NextRequest): Promise<string | null> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function readJson(request: NextRequest): Promise<{ ok: true; value: unknown } | { ok: false; failure: Failure }> {
+export async function readJson(request: NextRequest): Promise<{ ok: true; value: unknown } | { ok: false; failure: Failure }> {
   const text = await readCapped(request);
   if (text === null) return { ok: false, failure: invalidInput('The body is too large.') };
   if (text.trim() === '') return { ok: true, value: {} };
@@ -142,17 +163,9 @@ export function route<Q = undefined, B = undefined, A extends 'user' | 'public' 
       });
       if (!result.ok) return errorResponse(result, result.code === 'internal' ? requestId : undefined);
       const { ok: _ok, ...data } = result;
-      return NextResponse.json(data, { headers: { 'cache-control': 'no-store' } });
+      return jsonResponse(200, data);
     } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          requestId,
-          method: request.method,
-          path: request.nextUrl.pathname,
-          error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
-        }),
-      );
+      logRequestError(request, requestId, error);
       return errorResponse(fail('internal'), requestId);
     }
   };
