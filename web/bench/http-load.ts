@@ -8,6 +8,8 @@
  *   http    the production web server on the same database; USERS virtual users over at
  *           most CONNECTIONS keep-alive sockets (loopback) send
  *           POST /api/referrals and GET /api/referrals, for SECONDS
+ *   api     the same server, the same workload through the server API with an API key:
+ *           POST /api/v1/members/{externalId}/redeem and GET /api/v1/members/{externalId}
  *
  * Every virtual user loops: redeem a referrer's code as a fresh friend, read
  * as that friend (their quota), read as the referrer (their referrals):
@@ -17,7 +19,7 @@
  * bench: fresh friends, half of them onboarded, referrers with free places,
  * 10,000 rows of referral history).
  *
- * Prints requests/s, p50/p99 per kind, statuses, the ratio of HTTP redeems/s
+ * Prints requests/s, p50/p99 per kind, statuses, the ratios of HTTP and API redeems/s
  * to domain redeems/s (target >= 0.5: printed as met or missed, the machine is
  * shared), then checks the invariants on what both runs wrote. Exits non-zero
  * on any 5xx, network error, or invariant violation.
@@ -30,8 +32,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { HTTP_STATUS_BY_ERROR_CODE, getReferralSummary, redeemReferralCode } from '@app/common';
-import { DEFAULT_PROGRAM, DEFAULT_QUOTA } from '@app/common/constants';
+import { createApiKey, HTTP_STATUS_BY_ERROR_CODE, getReferralSummary, redeemReferralCode } from '@app/common';
+import { API_KEY_MAX_RATE_LIMIT_PER_MINUTE, DEFAULT_PROGRAM, DEFAULT_QUOTA } from '@app/common/constants';
 import { closeDb, createDb, type Db } from '@app/common/db';
 import { setUpTestDatabase } from '@app/common/testing/database';
 import { startWeb, type RunningServer } from '@app/common/testing/processes';
@@ -259,11 +261,11 @@ function send(
   server: RunningServer,
   method: 'GET' | 'POST',
   path: string,
-  cookie: string,
+  credential: { cookie: string } | { apiKey: string },
   body?: unknown,
 ): Promise<{ status: number; json: unknown; wireMs: number }> {
   return new Promise((resolve, reject) => {
-    const headers: http.OutgoingHttpHeaders = { cookie };
+    const headers: http.OutgoingHttpHeaders = 'cookie' in credential ? { cookie: credential.cookie } : { authorization: `Bearer ${credential.apiKey}` };
     let payload: Buffer | undefined;
     if (body !== undefined) {
       payload = Buffer.from(JSON.stringify(body));
@@ -343,12 +345,27 @@ async function main() {
   try {
     console.log(`${cpus().length} cores, node ${process.version}; ${USERS} virtual users, ${SECONDS} s per run\n`);
     const friendsPerRun = Math.max(5_000, SEED_REDEEMS_PER_SECOND * SECONDS);
-    console.log(`seeding ${2 * friendsPerRun} friends ...`);
-    const codes = await seed(db.$client, friendsPerRun);
-    // seed() made two equal halves of friends and of referrers: the domain run takes the first, HTTP the second.
-    const half = Math.floor(codes.length / 2);
-    const domain: Population = { friendOffset: 0, referrerOffset: 0, friends: friendsPerRun, referrers: half, codes };
-    const web: Population = { friendOffset: friendsPerRun, referrerOffset: half, friends: friendsPerRun, referrers: half, codes };
+    console.log(`seeding ${3 * friendsPerRun} friends ...`);
+    // seed() makes two equal halves of what it is asked for: asked for one and a half runs, it makes
+    // three thirds of friends and of referrers: the domain run takes the first, HTTP the second, the server API the third.
+    const codes = await seed(db.$client, Math.ceil(friendsPerRun * 1.5));
+    const third = Math.floor(codes.length / 3);
+    const population = (i: number): Population => ({
+      friendOffset: i * friendsPerRun,
+      referrerOffset: i * third,
+      friends: friendsPerRun,
+      referrers: third,
+      codes,
+    });
+    const [domain, web, server_] = [population(0), population(1), population(2)];
+    // The server API's members are the same people, known by an externalId (here: their id).
+    await db.$client`update "user" set external_id = id where id like 'friend-%' or id like 'referrer-%'`;
+    const apiKey = await createApiKey({
+      db,
+      input: { name: 'bench', scopes: ['read', 'write'], rateLimitPerMinute: API_KEY_MAX_RATE_LIMIT_PER_MINUTE },
+      actor: { id: null, email: 'bench@example.test' },
+    });
+    if (!apiKey.ok) throw new Error(apiKey.message);
 
     // 1. The domain itself, through a pool the size of the web server's.
     const appUrl = 'http://localhost:3000';
@@ -388,8 +405,8 @@ async function main() {
     const warmCookie = await cookies.get(referrerId(web, 0));
     await warmUp('http', () =>
       Promise.all([
-        send(agent, running, 'GET', '/api/referrals', warmCookie),
-        send(agent, running, 'POST', '/api/referrals', warmCookie, { referralCode: UNKNOWN_CODE }),
+        send(agent, running, 'GET', '/api/referrals', { cookie: warmCookie }),
+        send(agent, running, 'POST', '/api/referrals', { cookie: warmCookie }, { referralCode: UNKNOWN_CODE }),
       ]),
     );
     const httpRun = await loadRun(
@@ -397,7 +414,7 @@ async function main() {
       web,
       async (n) => {
         const cookie = await cookies.get(friendId(web, n));
-        const answer = await send(agent, running, 'POST', '/api/referrals', cookie, { referralCode: codes[referrerIndex(web, n)] });
+        const answer = await send(agent, running, 'POST', '/api/referrals', { cookie }, { referralCode: codes[referrerIndex(web, n)] });
         const referralStatus = (answer.json as { status?: unknown } | null)?.status;
         return {
           status: answer.status,
@@ -406,17 +423,46 @@ async function main() {
         };
       },
       async (userId) => {
-        const answer = await send(agent, running, 'GET', '/api/referrals', await cookies.get(userId));
+        const answer = await send(agent, running, 'GET', '/api/referrals', { cookie: await cookies.get(userId) });
         return { status: answer.status, wireMs: answer.wireMs };
       },
       running.child.pid ?? null,
     );
     const serverConnections = (await sessionCount(db.$client)) - connections;
 
+    // 3. The server API (/api/v1, an API key instead of a session) on the same server, the same workload.
+    const credential = { apiKey: apiKey.key };
+    await warmUp('api', () =>
+      Promise.all([
+        send(agent, running, 'GET', `/api/v1/members/${referrerId(server_, 0)}`, credential),
+        send(agent, running, 'POST', `/api/v1/members/${referrerId(server_, 0)}/redeem`, credential, { referralCode: UNKNOWN_CODE }),
+      ]),
+    );
+    const apiRun = await loadRun(
+      'api',
+      server_,
+      async (n) => {
+        const answer = await send(agent, running, 'POST', `/api/v1/members/${friendId(server_, n)}/redeem`, credential, {
+          referralCode: codes[referrerIndex(server_, n)],
+        });
+        const referralStatus = (answer.json as { status?: unknown } | null)?.status;
+        return { status: answer.status, referralStatus: typeof referralStatus === 'string' ? referralStatus : undefined, wireMs: answer.wireMs };
+      },
+      async (userId) => {
+        const answer = await send(agent, running, 'GET', `/api/v1/members/${userId}`, credential);
+        return { status: answer.status, wireMs: answer.wireMs };
+      },
+      running.child.pid ?? null,
+    );
+
     // 3. Invariants over everything both runs wrote.
     const invariants = await checkInvariants(db.$client);
     const quotaSum = await checkQuotaSum(db.$client);
-    const rows = { domain: await checkRun(db.$client, domainRun, domain), http: await checkRun(db.$client, httpRun, web) };
+    const rows = {
+      domain: await checkRun(db.$client, domainRun, domain),
+      http: await checkRun(db.$client, httpRun, web),
+      api: await checkRun(db.$client, apiRun, server_),
+    };
 
     const ms = (list: number[], p: number) => `${percentile(list, p).toFixed(1)} ms`;
     const fivexx = (run: RunFigures) =>
@@ -425,7 +471,7 @@ async function main() {
         .filter(([status]) => Number(status) >= 500)
         .reduce((sum, [, count]) => sum + count, 0);
     console.log('\nresults (1 redeem : 2 reads per virtual user; rates count requests finished within the window)');
-    for (const run of [domainRun, httpRun]) {
+    for (const run of [domainRun, httpRun, apiRun]) {
       const total = run.rate.redeem + run.rate.read;
       console.log(
         `  ${run.label.padEnd(6)} ${total.toFixed(0).padStart(6)} requests/s  ` +
@@ -447,7 +493,8 @@ async function main() {
       }
     }
     const ratio = httpRun.rate.redeem / domainRun.rate.redeem;
-    const serverErrors = fivexx(httpRun);
+    const apiRatio = apiRun.rate.redeem / domainRun.rate.redeem;
+    const serverErrors = fivexx(httpRun) + fivexx(apiRun);
     console.log(
       `  http: ${CONNECTIONS} keep-alive connections at most; the server used ${serverConnections} database connections; ` +
         `${cookies.mintedDuringRun} cookies minted during the run`,
@@ -473,7 +520,8 @@ async function main() {
         `(${invariants.total} referrals, ${invariants.completed} completed; sum of quotas ${quotaSum.quota_sum}; ` +
         `every 200 redeem has its row)`,
     );
-    if (serverErrors > 0 || httpRun.networkErrors > 0 || domainFailures || problems.length > 0) process.exitCode = 1;
+    console.log(`  API redeems/s / domain redeems/s: ${apiRatio.toFixed(2)} (the server API, /api/v1 with an API key; no target yet)`);
+    if (serverErrors > 0 || httpRun.networkErrors > 0 || apiRun.networkErrors > 0 || domainFailures || problems.length > 0) process.exitCode = 1;
   } finally {
     agent.destroy();
     await server?.stop();
