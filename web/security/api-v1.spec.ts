@@ -361,11 +361,20 @@ test('regenerating through the API: the old code stops working at once', async (
   expect(errorCode(stale.error)).toBe('code_not_found');
 });
 
-test('GET /api/v1/openapi.json serves the generated document, with this server as its server', async () => {
+test('GET /api/v1/openapi.json serves the generated document, with this server as its server; /api-reference shows every operation', async () => {
   const response = await http('/api/v1/openapi.json');
   expect(response.status).toBe(200);
   const document = jsonOf(response) as { openapi: string; servers: { url: string }[]; paths: object };
   expect(document.openapi).toBe('3.1.0');
   expect(document.servers[0]!.url).toBe(`${APP}/api/v1`);
   expect(Object.keys(document.paths)).toContain('/members/{externalId}/redeem');
+  // The readable reference page shows every operation of the document.
+  const reference = await http('/api-reference');
+  expect(reference.status).toBe(200);
+  for (const [path, methods] of Object.entries(document.paths as Record<string, Record<string, { operationId: string }>>)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      expect(reference.text).toContain(`id="${operation.operationId}"`);
+      expect(reference.text).toContain(`${method.toUpperCase()} /api/v1${path}`);
+    }
+  }
 });
