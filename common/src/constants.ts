@@ -141,6 +141,12 @@ export const API_IDEMPOTENCY_HOURS = 24;
 export const API_PAGE_DEFAULT = 50;
 export const API_PAGE_MAX = 200;
 
+/** The embedded portal (docs/integration.md, "The embedded portal"): how long an embed token may wait to be used (once). */
+export const EMBED_TOKEN_TTL_SECONDS = 300;
+
+/** How long a portal opened with an embed token stays usable before the host's page must be reloaded. */
+export const PORTAL_SESSION_TTL_SECONDS = 3600;
+
 /** The PostgreSQL channel on which referral changes are announced (common/src/referrals/announce.ts). */
 export const REFERRAL_EVENTS_CHANNEL = 'referral_events';
 

@@ -2,6 +2,7 @@ export * from './constants';
 export * from './errors';
 export * from './referrals/index';
 export * from './auth/ws-token';
+export * from './auth/embed-token';
 export * from './config/auth-settings';
 export * from './net/address';
 export * from './users/users';

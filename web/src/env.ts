@@ -29,6 +29,8 @@ const schema = z
     NEXT_PUBLIC_BACKEND_WS_URL: optional,
     ADMIN_EMAILS: optional,
     TRUST_PROXY: optional,
+    EMBED_ALLOWED_ORIGINS: optional,
+    EXTERNAL_SIGNUP_URL: optional,
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     WEB_HOST: z.string().trim().min(1).default('0.0.0.0'),
   })
@@ -38,11 +40,37 @@ const schema = z
         ctx.addIssue({ code: 'custom', path: ['ADMIN_EMAILS'], message: `ADMIN_EMAILS: "${entry}" is not an e-mail address (separate addresses with commas)` });
       }
     }
+    for (const entry of parseOrigins(env.EMBED_ALLOWED_ORIGINS)) {
+      if (!isOrigin(entry)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['EMBED_ALLOWED_ORIGINS'],
+          message: `EMBED_ALLOWED_ORIGINS: "${entry}" is not an origin like https://app.example.com (scheme, host and port only; separate origins with commas)`,
+        });
+      }
+    }
+    const signup = env.EXTERNAL_SIGNUP_URL;
+    if (signup && (!URL.canParse(signup) || !/^https?:$/.test(new URL(signup).protocol))) {
+      ctx.addIssue({ code: 'custom', path: ['EXTERNAL_SIGNUP_URL'], message: 'EXTERNAL_SIGNUP_URL must be an http(s) URL' });
+    }
     for (const key of ['APP_URL', 'NEXTAUTH_URL', 'OIDC_ISSUER'] as const) {
       const value = env[key];
       if (value && !URL.canParse(value)) ctx.addIssue({ code: 'custom', path: [key], message: `${key} must be a URL` });
     }
   });
+
+/** A comma-separated list of origins, trimmed, without empty entries. */
+function parseOrigins(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+/** `https://host[:port]` exactly: what a browser sends as an Origin and what frame-ancestors matches. */
+function isOrigin(value: string): boolean {
+  return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) && new URL(value).origin === value.replace(/\/$/, '');
+}
 
 function invalid(problems: string[]): Error {
   return new Error(`Invalid environment for the web app:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -80,6 +108,13 @@ export interface Env {
   adminEmails: readonly string[];
   /** Which proxies' X-Forwarded-For entries are believed (TRUST_PROXY; null: none, the client is the TCP peer). */
   trustProxy: TrustProxy;
+  /**
+   * The origins whose pages may frame the embedded member portal
+   * (EMBED_ALLOWED_ORIGINS; docs/integration.md, "The embedded portal"); none when empty.
+   */
+  embedAllowedOrigins: readonly string[];
+  /** The host product's sign-up page, where landing pages send visitors with the code (EXTERNAL_SIGNUP_URL); null: this app's own. */
+  externalSignupUrl: string | null;
   /** Where web/server.ts listens. */
   port: number;
   host: string;
@@ -136,6 +171,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     backendWsUrl: e.NEXT_PUBLIC_BACKEND_WS_URL ?? 'ws://localhost:4000/ws',
     adminEmails: Object.freeze(parseAdminEmails(e.ADMIN_EMAILS)),
     trustProxy: trust.trust,
+    embedAllowedOrigins: Object.freeze(parseOrigins(e.EMBED_ALLOWED_ORIGINS).map((o) => new URL(o).origin)),
+    externalSignupUrl: e.EXTERNAL_SIGNUP_URL ?? null,
     port: e.PORT,
     host: e.WEB_HOST,
   };

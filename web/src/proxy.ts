@@ -8,6 +8,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/env';
 import { isCrossOrigin } from '@/server/csrf';
 import { db } from '@/server/db';
+import { EMBED_REQUEST_HEADER, isEmbedPath } from '@/server/embed';
 import { clientKey, createFixedWindowLimiter } from '@/server/rate-limit';
 
 /** Landing pages are public and look the code up: limited per client (the web server's address, IPv6 by /64). */
@@ -21,7 +22,7 @@ const landingLimiter = createFixedWindowLimiter({ limit: LANDING_RATE_LIMIT_REQU
  * only to the app and the backend websocket. `next dev` also needs
  * 'unsafe-eval' (React's dev tooling) and inline styles (its overlay).
  */
-function contentSecurityPolicy(options: { nonce: string; backendWsUrl: string; appUrl: string; dev: boolean }): string {
+function contentSecurityPolicy(options: { nonce: string; backendWsUrl: string; appUrl: string; dev: boolean; frameAncestors: readonly string[] }): string {
   const { nonce, dev } = options;
   // A malformed NEXT_PUBLIC_BACKEND_WS_URL leaves only live updates off, not every page broken.
   const backend = URL.canParse(options.backendWsUrl) ? ` ${new URL(options.backendWsUrl).origin}` : '';
@@ -37,7 +38,7 @@ function contentSecurityPolicy(options: { nonce: string; backendWsUrl: string; a
     `object-src 'none'`,
     `base-uri 'none'`,
     `form-action 'self'`,
-    `frame-ancestors 'none'`,
+    `frame-ancestors ${options.frameAncestors.length > 0 ? options.frameAncestors.join(' ') : "'none'"}`,
   ];
   if (options.appUrl.startsWith('https:')) directives.push('upgrade-insecure-requests');
   return directives.join('; ');
@@ -74,7 +75,7 @@ async function rememberCodeForDays(code: string): Promise<number | null> {
  *   SameSite=Lax, and Secure when the app is served over https.
  */
 export async function proxy(request: NextRequest) {
-  const { appUrl, backendWsUrl, nodeEnv } = env();
+  const { appUrl, backendWsUrl, nodeEnv, embedAllowedOrigins } = env();
   if (request.method !== 'GET' && request.method !== 'HEAD' && isCrossOrigin(request.headers, appUrl)) {
     return NextResponse.json(
       { error: { code: 'forbidden', message: 'Cross-origin requests are not allowed.' } },
@@ -106,11 +107,22 @@ export async function proxy(request: NextRequest) {
     if (parsed.ok && days !== null) landing = { code: parsed.referralCode, days };
   }
 
+  // The embedded portal may be framed by the origins the operator listed (docs/integration.md); every other page by none.
+  const embedded = isEmbedPath(pathname);
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
-  const policy = contentSecurityPolicy({ nonce, backendWsUrl, appUrl, dev: nodeEnv === 'development' });
+  const policy = contentSecurityPolicy({
+    nonce,
+    backendWsUrl,
+    appUrl,
+    dev: nodeEnv === 'development',
+    frameAncestors: embedded ? embedAllowedOrigins : [],
+  });
   // Next.js reads the policy from the request to put the nonce on the scripts it renders.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('content-security-policy', policy);
+  // The layout leaves the site's header out of the portal; only this proxy says so (a client's header is dropped).
+  requestHeaders.delete(EMBED_REQUEST_HEADER);
+  if (embedded) requestHeaders.set(EMBED_REQUEST_HEADER, '1');
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('content-security-policy', policy);
 

@@ -84,6 +84,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/members/{externalId}/embed-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the member's portal
+         * @description A short-lived, single-use token for the embedded member portal of this member, and the portal's URL with it: put it in an iframe on your page (docs/integration.md, "The embedded portal"). Mint a new one each time you render the page.
+         */
+        post: operations["createEmbedToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/members/{externalId}/quota-history": {
         parameters: {
             query?: never;
@@ -227,6 +247,14 @@ export interface components {
             referralCode: string;
             referralLink: string;
             regenerationsLeftToday: number;
+        };
+        EmbedToken: {
+            /** @description Good for one use, until `expiresAt`. */
+            token: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description The portal's address with the token: the `src` of your iframe. */
+            url: string;
         };
         QuotaHistoryPage: {
             items: {
@@ -875,6 +903,153 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegenerateResult"];
+                };
+            };
+            /** @description `invalid_input` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_input";
+                            message: string;
+                            retryAfterSeconds?: number;
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            message: string;
+                            retryAfterSeconds?: number;
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            message: string;
+                            retryAfterSeconds?: number;
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            message: string;
+                            retryAfterSeconds?: number;
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "conflict";
+                            message: string;
+                            retryAfterSeconds?: number;
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "retry-after": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "rate_limited";
+                            message: string;
+                            retryAfterSeconds?: number;
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "internal";
+                            message: string;
+                            retryAfterSeconds?: number;
+                            requestId?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createEmbedToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any string up to 255 characters: a retry with the same key gets the first answer and changes nothing twice (kept 24 hours). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Your product's id of this person (letters, digits and . _ ~ : @ + = | -, at most 200). */
+                externalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbedToken"];
                 };
             };
             /** @description `invalid_input` */

@@ -7,6 +7,7 @@ import type { ErrorCode } from '../errors';
 import type { ApiKeyScope } from './key-scopes';
 import {
   conversionResponseSchema,
+  embedTokenResponseSchema,
   memberParamsSchema,
   memberSummarySchema,
   pageQuerySchema,
@@ -96,6 +97,17 @@ export const API_OPERATIONS = {
     description: 'The old code stops working at once; the program limits how many per UTC day (then 429 with Retry-After).',
     params: memberParamsSchema,
     response: regenerateResponseSchema,
+    errors: ['not_found'],
+  }),
+  createEmbedToken: operation({
+    method: 'post',
+    path: '/members/{externalId}/embed-token',
+    scope: 'write',
+    summary: "Open the member's portal",
+    description:
+      "A short-lived, single-use token for the embedded member portal of this member, and the portal's URL with it: put it in an iframe on your page (docs/integration.md, \"The embedded portal\"). Mint a new one each time you render the page.",
+    params: memberParamsSchema,
+    response: embedTokenResponseSchema,
     errors: ['not_found'],
   }),
   quotaHistory: operation({

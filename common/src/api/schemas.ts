@@ -138,6 +138,14 @@ export const quotaHistoryResponseSchema = z
   })
   .meta({ id: 'QuotaHistoryPage' });
 
+export const embedTokenResponseSchema = z
+  .object({
+    token: z.string().meta({ description: 'Good for one use, until `expiresAt`.' }),
+    expiresAt: dateTime,
+    url: z.string().meta({ description: "The portal's address with the token: the `src` of your iframe." }),
+  })
+  .meta({ id: 'EmbedToken' });
+
 /** One referral as webhooks and the API describe it: the `referral_json` database function. */
 export const referralSchema = z
   .object({

@@ -1,7 +1,9 @@
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
+import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { currentAdmin } from '@/server/admin';
+import { EMBED_REQUEST_HEADER } from '@/server/embed';
 import { currentUser } from '@/server/session';
 import './globals.css';
 
@@ -16,6 +18,16 @@ export const dynamic = 'force-dynamic';
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The embedded portal is a part of the host's page: no site header, no sign-in links (src/server/embed.ts).
+  if ((await headers()).get(EMBED_REQUEST_HEADER) === '1') {
+    return (
+      <html lang="en">
+        <body className="embedded">
+          <main id="main">{children}</main>
+        </body>
+      </html>
+    );
+  }
   const [user, admin] = await Promise.all([currentUser(), currentAdmin()]);
   return (
     <html lang="en">

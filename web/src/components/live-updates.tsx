@@ -7,15 +7,16 @@ import { useEffect, useState } from 'react';
 const MAX_BACKOFF_MS = 30_000;
 
 /**
- * Keeps the member page live: connects to the backend websocket (token and
- * URL from /api/ws-token), and when the backend pushes a quota or referral
+ * Keeps the member page (and the embedded portal) live: connects to the
+ * backend websocket (token and URL from /api/ws-token, or for the portal from
+ * /api/embed/ws-token with its session), and when the backend pushes a quota or referral
  * change, re-renders the page from the server. Each time the connection is
  * (re)established it re-renders too: whatever changed while it was not
  * connected (before it first opened, or while the backend restarted) is
  * shown then, so "Live" never stands over stale numbers. Reconnects with
  * jittered exponential backoff; without the backend the page simply stays as it is.
  */
-export function LiveUpdates() {
+export function LiveUpdates({ portalSession }: { portalSession?: string | undefined } = {}) {
   const router = useRouter();
   const [state, setState] = useState<'connecting' | 'live' | 'offline'>('connecting');
 
@@ -34,7 +35,15 @@ export function LiveUpdates() {
 
     async function connect() {
       try {
-        const response = await fetch('/api/ws-token', { cache: 'no-store' });
+        // The embedded portal has no sign-in cookie: its session (docs/integration.md) asks for the token.
+        const response = portalSession
+          ? await fetch('/api/embed/ws-token', {
+              method: 'POST',
+              cache: 'no-store',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ session: portalSession }),
+            })
+          : await fetch('/api/ws-token', { cache: 'no-store' });
         if (!response.ok) throw new Error(`ws-token ${response.status}`);
         const { token, url } = (await response.json()) as { token: string; url: string };
         if (stopped) return;
@@ -67,7 +76,7 @@ export function LiveUpdates() {
       clearTimeout(timer);
       socket?.close();
     };
-  }, [router]);
+  }, [router, portalSession]);
 
   return (
     <p className="muted" role="status" data-testid="live-status" data-state={state}>

@@ -1,12 +1,12 @@
 'use server';
 
-import { deleteAccount, redeemReferralCode, referralInputSchema, regenerateReferralCode } from '@app/common';
+import { deleteAccount } from '@app/common';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { env } from '@/env';
 import { db } from '@/server/db';
 import { signInHref } from '@/server/links';
 import { DELETE_CONFIRMATION_WORD } from './messages';
+import { redeemFromForm, regenerateFromForm } from '@/server/member-forms';
 import { currentUser } from '@/server/session';
 
 async function signedIn() {
@@ -18,22 +18,13 @@ async function signedIn() {
 /** The page's "get a new code" form (works without JavaScript too). */
 export async function regenerateCode(): Promise<void> {
   const user = await signedIn();
-  const result = await regenerateReferralCode({ db: await db(), userId: user.id, appUrl: env().appUrl });
-  if (!result.ok) {
-    const retry = result.retryAfterSeconds === undefined ? '' : `&retry=${result.retryAfterSeconds}`;
-    redirect(`/referrals?error=${result.code}${retry}`);
-  }
-  redirect('/referrals?notice=regenerated');
+  redirect(`/referrals?${await regenerateFromForm(user.id)}`);
 }
 
-/** The page's "enter a friend's code or paste a link" form. A refused code comes back in the field, as typed. */
+/** The page's "enter a friend's code or paste a link" form. */
 export async function redeemCode(formData: FormData): Promise<void> {
   const user = await signedIn();
-  const input = referralInputSchema.safeParse(formData.get('referralCode') ?? '');
-  if (!input.success) redirect('/referrals?error=invalid_code');
-  const result = await redeemReferralCode({ db: await db(), userId: user.id, input: input.data });
-  if (!result.ok) redirect(`/referrals?${new URLSearchParams({ error: result.code, invite: input.data })}`);
-  redirect(`/referrals?notice=redeemed-${result.status}`);
+  redirect(`/referrals?${await redeemFromForm(user.id, formData)}`);
 }
 
 /**

@@ -10,7 +10,7 @@ import { after } from 'next/server';
 import { env } from '@/env';
 import { requestFingerprint } from '@/server/client-fingerprint';
 import { db } from '@/server/db';
-import { signInHref } from '@/server/links';
+import { externalSignupHref, signInHref } from '@/server/links';
 import { currentUser } from '@/server/session';
 
 export const metadata: Metadata = { title: 'You are invited', robots: { index: false } };
@@ -66,6 +66,7 @@ export default async function ReferralLandingPage({ params }: { params: Promise<
     );
   });
 
+  const { externalSignupUrl } = env();
   const onboard = `/onboard?${REFERRAL_CODE_QUERY_PARAM}=${encodeURIComponent(result.referralCode)}`;
   return (
     <section className="hero">
@@ -79,6 +80,10 @@ export default async function ReferralLandingPage({ params }: { params: Promise<
         <p>
           {user ? (
             <Link className="button" href={onboard}>Continue as {user.name ?? 'you'}</Link>
+          ) : externalSignupUrl ? (
+            <a className="button" href={externalSignupHref(externalSignupUrl, result.referralCode)} data-testid="external-signup">
+              Sign up to accept
+            </a>
           ) : (
             <a className="button" href={signInHref(onboard)}>Sign in to accept</a>
           )}
