@@ -6,7 +6,7 @@
 // the OpenAPI document does not list, or a body that drifts from its schema,
 // fails the test that got it.
 import { randomUUID } from 'node:crypto';
-import { createApiKey, DEFAULT_QUOTA, findLedgerViolations, revokeApiKey, type ApiKeyScope, type ErrorCode } from '@app/common';
+import { createApiKey, DEFAULT_QUOTA, deleteAccount, findLedgerViolations, getProgram, revokeApiKey, type ApiKeyScope, type ErrorCode } from '@app/common';
 import { createApiClient, type ApiClient } from '@app/common/api-client';
 import { schema } from '@app/common/db';
 import { daysAgo } from '@app/common/testing';
@@ -125,6 +125,7 @@ test('members: made, then updated (omitted fields stay); an e-mail of another pe
     ['redeem', await api.POST('/members/{externalId}/redeem', { ...path, body: { referralCode: made.data!.member.referralCode } })],
     ['conversion', await api.POST('/members/{externalId}/conversion', path)],
     ['code', await api.POST('/members/{externalId}/code', path)],
+    ['embed-token', await api.POST('/members/{externalId}/embed-token', path)],
     ['quota-history', await api.GET('/members/{externalId}/quota-history', path)],
   ] as const) {
     expect(answer.response.status, label).toBe(404);
@@ -227,26 +228,69 @@ test('every redemption error code through the API, as in the app', async () => {
   await expectCode(redeem((await upsert(api, uid('late'))).externalId, other.referralCode), 'code_exhausted');
 });
 
-test('the trust rules hold through the API: a friend with no known address, or on the referrer\'s address, is held for review', async () => {
+/** An address on the same /24 as `ip`, but not `ip`. */
+const neighbour = (ip: string) => ip.replace(/\.(\d+)$/, (_, last: string) => `.${(Number(last) % 250) + 2}`);
+
+test('every trust rule holds through the API as in the app: each signal fires from what the host sends, and holds the referral when it weighs enough', async () => {
   const api = client((await newKey()).key);
-  const place = somewhere();
-  const referrer = await upsert(api, uid('ref'), { client: place });
-  const unknown = uid('nowhere');
-  await upsert(api, unknown, { client: undefined });
-  // Upserted without `client`: nothing recorded.
-  const sameIp = uid('sameip');
-  await upsert(api, sameIp, { client: { ip: place.ip, userAgent: 'Another/1' } });
-  for (const [externalId, signal] of [[unknown, 'missing_address'], [sameIp, 'same_ip']] as const) {
-    const path = { params: { path: { externalId } } };
-    expect((await api.POST('/members/{externalId}/redeem', { ...path, body: { referralCode: referrer.referralCode } })).data?.status).toBe('pending');
+  const cases: {
+    label: string;
+    friend: (referrer: { email: string; place: { ip: string; userAgent: string } }) => Parameters<typeof upsert>[2];
+    signals: string[];
+    status: 'held' | 'completed';
+  }[] = [
+    { label: 'no client at all', friend: () => ({ client: undefined }), signals: ['missing_address'], status: 'held' },
+    { label: "the referrer's address", friend: (r) => ({ client: { ip: r.place.ip, userAgent: 'Another/1' } }), signals: ['same_ip'], status: 'held' },
+    {
+      label: "the referrer's network and browser",
+      friend: (r) => ({ client: { ip: neighbour(r.place.ip), userAgent: r.place.userAgent } }),
+      signals: ['same_network', 'same_user_agent'],
+      status: 'held',
+    },
+    { label: "the referrer's network alone", friend: (r) => ({ client: { ip: neighbour(r.place.ip), userAgent: 'Another/2' } }), signals: ['same_network'], status: 'completed' },
+    { label: 'no browser', friend: () => ({ client: { ip: clientAddress() } }), signals: ['missing_user_agent'], status: 'completed' },
+    { label: "the referrer's mailbox", friend: (r) => ({ email: r.email.replace('@', '+alt@') }), signals: ['email_match'], status: 'held' },
+    { label: 'a throwaway address', friend: () => ({ email: `${randomUUID()}@mailinator.com` }), signals: ['disposable_domain'], status: 'held' },
+  ];
+  for (const c of cases) {
+    const place = somewhere();
+    const referrerId = uid('ref');
+    const referrer = await upsert(api, referrerId, { client: place });
+    const friend = uid('friend');
+    await upsert(api, friend, c.friend({ email: referrer.email!, place }));
+    const path = { params: { path: { externalId: friend } } };
+    expect((await api.POST('/members/{externalId}/redeem', { ...path, body: { referralCode: referrer.referralCode } })).data?.status, c.label).toBe('pending');
     const converted = await api.POST('/members/{externalId}/conversion', path);
-    expect(converted.data?.referral, externalId).toMatchObject({ status: 'held', rewardGranted: false });
-    const [row] = await db.select().from(schema.referrals).where(eq(schema.referrals.referredId, await friendUserId(externalId)));
-    expect(row!.signals, externalId).toContain(signal);
+    expect(converted.data?.referral, c.label).toMatchObject({ status: c.status, rewardGranted: c.status === 'completed' });
+    const [row] = await db.select().from(schema.referrals).where(eq(schema.referrals.referredId, await friendUserId(friend)));
+    expect([...row!.signals].sort(), c.label).toEqual([...c.signals].sort());
+    const summary = await api.GET('/members/{externalId}', { params: { path: { externalId: referrerId } } });
+    expect(summary.data!.referrals.map((r) => [r.status, r.statusReason]), c.label).toEqual([[c.status, c.status === 'held' ? 'under_review' : null]]);
   }
-  const summary = await api.GET('/members/{externalId}', { params: { path: { externalId: referrer.externalId } } });
-  expect(summary.data!.quota).toBe(DEFAULT_QUOTA);
-  expect(summary.data!.referrals.map((r) => [r.status, r.statusReason])).toEqual([['held', 'under_review'], ['held', 'under_review']]);
+
+  // A burst: more than the program's referrals allowed in the burst window, and the next one is held (velocity).
+  const busy = await upsert(api, uid('busy'));
+  const { velocityMaxReferrals } = await getProgram({ db });
+  const statuses: string[] = [];
+  for (let i = 0; i <= velocityMaxReferrals; i++) {
+    const friend = uid('burst');
+    await upsert(api, friend);
+    const path = { params: { path: { externalId: friend } } };
+    await api.POST('/members/{externalId}/redeem', { ...path, body: { referralCode: busy.referralCode } });
+    statuses.push((await api.POST('/members/{externalId}/conversion', path)).data!.referral!.status);
+  }
+  expect(statuses.at(-1)).toBe('held');
+
+  // A person who deleted an account is never referred again: a member with that address cannot redeem.
+  const gone = await upsert(api, uid('gone'));
+  expect((await deleteAccount({ db, userId: gone.id, requestedBy: 'member' })).ok).toBe(true);
+  const back = uid('back');
+  await upsert(api, back, { email: gone.email });
+  const redeemed = await api.POST('/members/{externalId}/redeem', { params: { path: { externalId: back } }, body: { referralCode: busy.referralCode } });
+  expect(errorCode(redeemed.error)).toBe('not_eligible');
+  // The deleted member's externalId is free again, and names nobody until it is upserted anew.
+  const lookedUp = await api.GET('/members/{externalId}', { params: { path: { externalId: gone.externalId } } });
+  expect(errorCode(lookedUp.error)).toBe('not_found');
 });
 
 test('20 concurrent POSTs with one Idempotency-Key do the work once and all get its answer; the key for another request is conflict; a malformed key invalid_input', async () => {
@@ -377,4 +421,26 @@ test('GET /api/v1/openapi.json serves the generated document, with this server a
       expect(reference.text).toContain(`${method.toUpperCase()} /api/v1${path}`);
     }
   }
+});
+
+test('an embed token opens its member\'s portal once; it is no portal session, and a portal session is no embed token', async () => {
+  const api = client((await newKey()).key);
+  const owner = await upsert(api, uid('portal'));
+  const minted = await api.POST('/members/{externalId}/embed-token', { params: { path: { externalId: owner.externalId } } });
+  const url = new URL(minted.data!.url);
+  expect(url.origin + url.pathname).toBe(`${APP}/embed`);
+  const token = url.searchParams.get('token')!;
+  expect(Date.parse(minted.data!.expiresAt) - Date.now()).toBeLessThanOrEqual(300_000);
+
+  const asSession = await http(`/embed/portal?${new URLSearchParams({ session: token })}`);
+  expect(asSession.text).toContain('data-testid="portal-expired"');
+  const opened = await http(url.pathname + url.search);
+  expect(opened.status).toBe(303);
+  const session = new URL(opened.headers.get('location')!, APP).searchParams.get('session')!;
+  const portal = await http(`/embed/portal?${new URLSearchParams({ session })}`);
+  expect(portal.status).toBe(200);
+  expect(portal.text).toContain(owner.referralCode);
+  expect(portal.headers.get('x-frame-options')).toBeNull();
+  expect((await http(`/embed?${new URLSearchParams({ token: session })}`)).status).toBe(401);
+  expect((await http(url.pathname + url.search)).status).toBe(401);
 });

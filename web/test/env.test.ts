@@ -61,4 +61,18 @@ describe('the web environment', () => {
     expect(loadEnv({ APP_URL: 'https://app.example.com/some/path', AUTH_SECRET: 'z'.repeat(32) }).appUrl).toBe('https://app.example.com');
     expect(() => loadEnv({ APP_URL: 'not a url' })).toThrow(/APP_URL must be a URL/);
   });
+
+  it('takes only origins as the portal\'s framers and an http(s) URL as the external sign-up page', () => {
+    const base = { AUTH_SECRET: 'z'.repeat(32) };
+    expect(loadEnv(base).embedAllowedOrigins).toEqual([]);
+    expect(loadEnv({ ...base, EMBED_ALLOWED_ORIGINS: ' https://app.example.com, http://127.0.0.1:4100/ ' }).embedAllowedOrigins).toEqual([
+      'https://app.example.com',
+      'http://127.0.0.1:4100',
+    ]);
+    for (const bad of ['*', 'app.example.com', 'https://app.example.com/path', "https://a.com 'unsafe-inline'", 'javascript:alert(1)']) {
+      expect(() => loadEnv({ ...base, EMBED_ALLOWED_ORIGINS: bad }), bad).toThrow(/EMBED_ALLOWED_ORIGINS/);
+    }
+    expect(loadEnv({ ...base, EXTERNAL_SIGNUP_URL: 'https://app.example.com/signup' }).externalSignupUrl).toBe('https://app.example.com/signup');
+    expect(() => loadEnv({ ...base, EXTERNAL_SIGNUP_URL: 'javascript:alert(1)' })).toThrow(/EXTERNAL_SIGNUP_URL/);
+  });
 });
