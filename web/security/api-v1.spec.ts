@@ -239,7 +239,7 @@ test('every trust rule holds through the API as in the app: each signal fires fr
     signals: string[];
     status: 'held' | 'completed';
   }[] = [
-    { label: 'no client at all', friend: () => ({ client: undefined }), signals: ['missing_address'], status: 'held' },
+    { label: 'no client at all', friend: () => ({ client: undefined }), signals: ['missing_address', 'missing_user_agent'], status: 'held' },
     { label: "the referrer's address", friend: (r) => ({ client: { ip: r.place.ip, userAgent: 'Another/1' } }), signals: ['same_ip'], status: 'held' },
     {
       label: "the referrer's network and browser",
