@@ -15,9 +15,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import net, { type Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { databaseSettingProblem } from '@app/common/config/database-settings';
 import { ERROR_MESSAGES } from '@app/common/errors';
 import next from 'next';
 import { loadEnv, type Env } from './src/env';
+import { markDraining } from './src/server/draining';
 import { compileTrust, stampClientAddress } from './src/server/trust-proxy';
 
 /** How long in-flight requests may take to finish after SIGTERM. */
@@ -43,6 +45,9 @@ try {
   fail(error instanceof Error ? error.message : String(error));
 }
 for (const warning of env.warnings) console.warn(`[web] warning: ${warning}`);
+// In production, one shared PostgreSQL (DATABASE_URL), never an embedded one of this process's own unless asked.
+const databaseProblem = databaseSettingProblem();
+if (databaseProblem) fail(databaseProblem);
 // src/instrumentation.ts refuses to run the app without this server in front.
 process.env.REFERRALS_WEB_SERVER = '1';
 
@@ -138,6 +143,8 @@ function finishWhenQuiet() {
 function drain(signal: string) {
   if (draining) return;
   draining = true;
+  // First: readiness says 503 (src/server/draining.ts), so a load balancer stops sending traffic here.
+  markDraining();
   console.log(`[web] ${signal}: draining ${inFlight.size} request(s)`);
   // Stop accepting connections, but not the way http.Server#close does: it also drops every
   // connection without a request being answered, including new ones whose first request is

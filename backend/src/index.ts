@@ -1,4 +1,5 @@
 // The websocket backend: ws://<host>:BACKEND_PORT/ws (docs/websocket-protocol.md).
+import { databaseSettingProblem } from '@app/common/config/database-settings';
 import { getDb, shutdownDb } from '@app/common/db';
 import { loadBackendEnv, type BackendEnv } from './env';
 import { listenForReferralEvents } from './live-updates';
@@ -18,6 +19,12 @@ if (env.usesDevelopmentSecret) {
   log('warn', 'AUTH_SECRET is not set: websocket tokens are checked with the public development secret (fine on this machine only)');
 }
 
+// In production, one shared PostgreSQL (DATABASE_URL), never an embedded one of this process's own unless asked.
+const databaseProblem = databaseSettingProblem();
+if (databaseProblem) {
+  log('error', databaseProblem);
+  process.exit(1);
+}
 const db = await getDb();
 const backend = createBackend({ db, env, log });
 const port = await backend.listen(env.port);

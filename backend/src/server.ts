@@ -11,7 +11,7 @@ import {
   type ReferralEvent,
   type ServerMessage,
 } from '@app/common';
-import type { Db } from '@app/common/db';
+import { databaseReadiness, type Db } from '@app/common/db';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { BackendEnv } from './env';
 import type { Logger } from './log';
@@ -64,6 +64,20 @@ export function createBackend(options: { db: Db; env: BackendEnv; log: Logger })
   let draining = false;
 
   const http = createServer(async (req, res) => {
+    // Liveness: the process answers; never the database (docs/operations.md, "Health checks").
+    if (req.method === 'GET' && req.url === '/livez') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: 'live' }));
+      return;
+    }
+    // Readiness: not draining, the database answers, its migrations and functions are this build's.
+    if (req.method === 'GET' && req.url === '/readyz') {
+      const readiness = await databaseReadiness(db.$client);
+      const problems = [...(draining ? ['draining: shutting down'] : []), ...readiness.problems];
+      res.writeHead(problems.length === 0 ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: problems.length === 0 ? 'ready' : 'not_ready', problems, migrations: readiness.migrations }));
+      return;
+    }
     if (req.method === 'GET' && req.url === '/healthz') {
       try {
         await db.$client`select 1`;

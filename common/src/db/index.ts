@@ -1,3 +1,4 @@
+import { databaseSettingProblem } from '../config/database-settings';
 import { closeDb, createDb, type Db } from './client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
 import { migrate } from './migrate';
@@ -7,6 +8,7 @@ export * from './embedded';
 export * from './migrate';
 export * from './functions';
 export * from './throwaway';
+export * from './readiness';
 export * as schema from './schema';
 
 interface ProcessDatabase {
@@ -33,10 +35,14 @@ export async function resolveDatabase(
 
 /**
  * The one database pool of this process, migrated and ready. Servers call this
- * at start; later calls return the same pool.
+ * at start; later calls return the same pool. A production server without
+ * DATABASE_URL refuses (databaseSettingProblem) rather than start an
+ * embedded database of its own.
  */
 export function getDb(): Promise<Db> {
   const current = (globalForDb.__referralsDb ??= (async () => {
+    const problem = databaseSettingProblem();
+    if (problem) throw new Error(problem);
     const { url, embedded } = await resolveDatabase();
     await migrate(url);
     return { db: createDb(url), url, embedded };
